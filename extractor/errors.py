@@ -1,14 +1,14 @@
 """One exception root. Every message says what went wrong and what to do.
 
-    ExtractorError
-    ├── InputError          bad corpus file, bad path, bad option
-    ├── ConfigError         no endpoint, missing extra, bad weights
-    ├── PromptError         missing or malformed prompt template
-    ├── LLMError            the model call failed after retries/re-asks
-    │   └── TransportError  network, timeout, 5xx, 429 (retried first)
-    ├── LocalServerError    the embedded llama.cpp server would not start
-    │   └── SchemaNotEnforcedError  the server ignores the JSON schema
-    └── GoldError           a gold annotation file is invalid
+ExtractorError
+├── InputError          bad corpus file, bad path, bad option
+├── ConfigError         no endpoint, missing extra, bad weights
+├── PromptError         missing or malformed prompt template
+├── LLMError            the model call failed after retries/re-asks
+│   └── TransportError  network, timeout, 5xx, 429 (retried first)
+├── LocalServerError    the embedded llama.cpp server would not start
+│   └── SchemaNotEnforcedError  the server ignores the JSON schema
+└── GoldError           a gold annotation file is invalid
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """Pydantic models for extractor. Imports pydantic only, never `extractor`."""
 
+from pydantic import BaseModel
+
 from schemas.extraction import (
     ArticleExtraction,
     DatePrecision,
@@ -34,7 +36,7 @@ from schemas.records import (
 )
 
 # Every model whose JSON Schema is checked in under schemas/json/.
-EXPORTED_MODELS = {
+EXPORTED_MODELS: dict[str, type[BaseModel]] = {
     "article_extraction": ArticleExtraction,
     "meeting": Meeting,
     "statement": Statement,

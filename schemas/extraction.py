@@ -9,7 +9,7 @@ fill fields it cannot know fills them with noise.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,33 +18,33 @@ class _Extracted(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
 
 
-class MeetingFormat(str, Enum):
+class MeetingFormat(StrEnum):
     in_person = "in_person"
     phone = "phone"
     video = "video"
     unknown = "unknown"
 
 
-class MeetingStatus(str, Enum):
+class MeetingStatus(StrEnum):
     held = "held"
     planned = "planned"
     anticipated = "anticipated"
     cancelled = "cancelled"
 
 
-class DatePrecision(str, Enum):
+class DatePrecision(StrEnum):
     day = "day"
     month = "month"
     year = "year"
     unknown = "unknown"
 
 
-class StatementKind(str, Enum):
+class StatementKind(StrEnum):
     quote = "quote"
     paraphrase = "paraphrase"
 
 
-class Issue(str, Enum):
+class Issue(StrEnum):
     taiwan = "taiwan"
     south_china_sea = "south_china_sea"
     russia_ukraine = "russia_ukraine"
@@ -57,7 +57,7 @@ class Issue(str, Enum):
     other = "other"
 
 
-class Stance(str, Enum):
+class Stance(StrEnum):
     supports = "supports"
     opposes = "opposes"
     demands = "demands"

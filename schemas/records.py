@@ -5,7 +5,7 @@ resolved dates, flags)."""
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,7 +28,7 @@ class Article(_Record):
     sha256: str
 
 
-class Alignment(str, Enum):
+class Alignment(StrEnum):
     exact = "exact"
     normalised = "normalised"
     fuzzy = "fuzzy"
@@ -113,7 +113,7 @@ class PositionRecord(_GroundedRecord):
     holder: ActorRef
 
 
-class ArticleStatus(str, Enum):
+class ArticleStatus(StrEnum):
     ok = "ok"
     failed = "failed"
     skipped = "skipped"
@@ -131,7 +131,6 @@ class ArticleResult(_Record):
     prompt_hash: str | None = None
     usage: Usage = Field(default_factory=Usage)
     cache_hit: bool = False
-    seconds: float = 0.0
     stories: int = 1
     flags: list[Flag] = Field(default_factory=list)
     counts: dict[str, int] = Field(default_factory=dict)

@@ -1,0 +1,152 @@
+"""The one network seam: `complete(request, client) -> Completion`.
+
+Every LLM call in extractor goes through `complete`. Around the single HTTP
+call (`_send`) sit, from the outside in: the JSON cache (validated answers
+only), instructor's bounded validation re-asks, and tenacity's transport
+retries. Tokens of every attempt are counted, re-asks and retries included.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import instructor
+import openai
+from instructor.v2.core.errors import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel
+
+from extractor.errors import LLMError, TransportError
+from extractor.llm.backends import Backend
+from extractor.llm.cache import ResponseCache
+from extractor.llm.transport import call_with_retries
+from extractor.requests import LLMRequest
+from schemas import Usage
+
+
+@dataclass
+class LLMClient:
+    """A configured endpoint: how to reach it, its backend row, and limits.
+
+    `connect` is called on the first cache miss only, so a run served wholly
+    from the cache never starts a local server or opens a connection.
+    """
+
+    connect: Callable[[], openai.OpenAI]
+    backend: Backend
+    model: str
+    endpoint: str  # a stable identity of the endpoint: part of every cache key
+    cache: ResponseCache | None = None
+    max_reasks: int = 2
+    transport_attempts: int = 5
+    _sdk: openai.OpenAI | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def sdk(self) -> openai.OpenAI:
+        with self._lock:
+            if self._sdk is None:
+                self._sdk = self.connect()
+            return self._sdk
+
+
+@dataclass
+class Completion:
+    parsed: BaseModel
+    usage: Usage
+    cache_hit: bool
+
+
+@dataclass
+class _UsageMeter:
+    usage: Usage = field(default_factory=Usage)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, completion: Any) -> None:
+        raw = getattr(completion, "usage", None)
+        step = Usage(
+            prompt_tokens=getattr(raw, "prompt_tokens", 0) or 0,
+            completion_tokens=getattr(raw, "completion_tokens", 0) or 0,
+            calls=1,
+        )
+        with self.lock:
+            self.usage = self.usage + step
+
+
+def complete(request: LLMRequest, client: LLMClient) -> Completion:
+    key = request.cache_key()
+    if client.cache is not None and (entry := client.cache.get(key)) is not None:
+        parsed = request.response_model.model_validate(entry["data"])
+        return Completion(parsed, Usage(cache_hits=1), cache_hit=True)
+    meter = _UsageMeter()
+    parsed = _ask(request, client, meter)
+    if client.cache is not None:
+        client.cache.put(key, {"data": parsed.model_dump(mode="json"), "usage": meter.usage.model_dump()})
+    return Completion(parsed, meter.usage, cache_hit=False)
+
+
+def _ask(request: LLMRequest, client: LLMClient, meter: _UsageMeter) -> BaseModel:
+    def send(**body: Any) -> Any:
+        return _send(client, request, meter, body)
+
+    create = instructor.patch(create=send, mode=client.backend.mode)
+    try:
+        parsed: BaseModel = create(
+            response_model=request.response_model,
+            messages=request.messages,
+            context={"article_text": request.context_text},
+            max_retries=client.max_reasks,
+            model=request.model,
+            temperature=request.temperature,
+            seed=request.seed,
+            max_tokens=request.max_tokens,
+        )
+    except IncompleteOutputException as exc:
+        raise LLMError(f"answer cut off at max_tokens={request.max_tokens}; raise --max-tokens") from exc
+    except InstructorRetryException as exc:
+        raise _explain(exc, request) from exc
+    return parsed
+
+
+def _send(client: LLMClient, request: LLMRequest, meter: _UsageMeter, body: dict[str, Any]) -> Any:
+    """The single HTTP call, retried on transport faults only."""
+    body = client.backend.shape_body(body, request.response_model)
+    if not client.backend.sends_seed:
+        body.pop("seed", None)
+    completion = call_with_retries(lambda: client.sdk.chat.completions.create(**body), client.transport_attempts)
+    meter.add(completion)
+    return completion
+
+
+def _explain(exc: InstructorRetryException, request: LLMRequest) -> LLMError:
+    cause = exc.__cause__
+    if isinstance(cause, openai.APIConnectionError):
+        return TransportError(f"cannot reach {request.endpoint}: {cause}")
+    if isinstance(cause, openai.APIStatusError):
+        return TransportError(f"{request.endpoint} answered HTTP {cause.status_code}: {_short(str(cause))}")
+    return LLMError(f"{request.prompt_label}: no valid answer after {exc.n_attempts} attempt(s): {_short(str(exc))}")
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def send_unguided(client: LLMClient, messages: list[dict[str, str]], schema_model: type[BaseModel]) -> str:
+    """One raw call with the backend's schema constraint but no schema in the prompt.
+
+    The schema self-test needs this: instructor would also paste the schema
+    into the prompt, and a model that follows the prompt hides a server that
+    ignores the constraint.
+    """
+    request = LLMRequest(
+        messages_json="[]", response_model=schema_model, prompt_label="selftest", prompt_hash="", model=client.model,
+        endpoint=client.endpoint, mode="raw", temperature=0.0, seed=0, max_tokens=64, context_text="",
+    )  # fmt: skip
+    body: dict[str, Any] = {"messages": messages, "model": client.model, "temperature": 0.0, "max_tokens": 64}
+    if client.backend.mode is instructor.Mode.JSON:
+        body["response_format"] = {"type": "json_object"}
+    completion = _send(client, request, _UsageMeter(), body)
+    return str(completion.choices[0].message.content or "")

@@ -1,0 +1,146 @@
+"""Extraction → grounded records: offsets, verified quotes, canonical actors,
+resolved dates and flags. Pure: no I/O, no model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from extractor.ground import align_evidence, demote_unverified_quote
+from extractor.normalize.actors import ActorIndex
+from extractor.normalize.dates import resolve_meeting_date
+from extractor.stories import Story, headline_mismatch
+from schemas import (
+    Alignment,
+    Article,
+    ArticleExtraction,
+    EvidenceSpan,
+    Flag,
+    Meeting,
+    MeetingRecord,
+    Position,
+    PositionRecord,
+    Provenance,
+    Statement,
+    StatementRecord,
+)
+
+
+@dataclass
+class RecordSet:
+    meetings: list[MeetingRecord] = field(default_factory=list)
+    statements: list[StatementRecord] = field(default_factory=list)
+    positions: list[PositionRecord] = field(default_factory=list)
+
+    def extend(self, other: RecordSet) -> None:
+        self.meetings.extend(other.meetings)
+        self.statements.extend(other.statements)
+        self.positions.extend(other.positions)
+
+    def counts(self) -> dict[str, int]:
+        return {"meetings": len(self.meetings), "statements": len(self.statements), "positions": len(self.positions)}
+
+
+@dataclass(frozen=True)
+class _Context:
+    article: Article
+    story: Story
+    provenance: Provenance
+    actors: ActorIndex
+
+
+def ground_evidence(evidence: Iterable[str], text: str) -> tuple[list[EvidenceSpan], list[Flag]]:
+    spans = [align_evidence(item, text) for item in evidence if item.strip()]
+    if any(span.alignment is not Alignment.not_found for span in spans):
+        return spans, []
+    return spans, [Flag(code="evidence_not_found", reason="none of the evidence was found in the article text")]
+
+
+def build_records(
+    extraction: ArticleExtraction,
+    article: Article,
+    story: Story,
+    provenance: Provenance,
+    actors: ActorIndex,
+    strict: bool = False,
+) -> RecordSet:
+    ctx = _Context(article, story, provenance, actors)
+    prefix = f"{article.id}:s{story.index}"
+    meetings = [_meeting(m, f"{prefix}:meeting:{i}", ctx) for i, m in enumerate(extraction.meetings)]
+    statements = [
+        _statement(s, f"{prefix}:statement:{i}", ctx, [m.id for m in meetings])
+        for i, s in enumerate(extraction.statements)
+    ]
+    positions = [_position(p, f"{prefix}:position:{i}", ctx) for i, p in enumerate(extraction.positions)]
+    records = RecordSet(meetings, statements, positions)
+    return drop_ungrounded(records) if strict else records
+
+
+def _meeting(meeting: Meeting, record_id: str, ctx: _Context) -> MeetingRecord:
+    evidence, flags = ground_evidence(meeting.evidence, ctx.article.text)
+    date, date_flags = resolve_meeting_date(meeting.date_text, meeting.date, ctx.article.published, ctx.story.text)
+    on = _as_date(date.iso)
+    participants = [ctx.actors.match(p.name) for p in meeting.participants]
+    title_flags = [
+        ctx.actors.check_title(ref, p.title, on) for ref, p in zip(participants, meeting.participants, strict=True)
+    ]
+    flags += date_flags + [f for f in title_flags if f is not None]
+    if len({p.canonical_name or p.name_as_written for p in participants}) < 2:
+        flags.append(Flag(code="too_few_participants", reason="a meeting needs at least two distinct participants"))
+    return MeetingRecord(
+        id=record_id, article_id=ctx.article.id, story=ctx.story.index, meeting=meeting, evidence=evidence,
+        flags=flags, provenance=ctx.provenance, participants=participants, date=date,
+    )  # fmt: skip
+
+
+def _statement(statement: Statement, record_id: str, ctx: _Context, meeting_ids: list[str]) -> StatementRecord:
+    checked, flags = demote_unverified_quote(statement, ctx.article.text)
+    evidence, evidence_flags = ground_evidence(checked.evidence, ctx.article.text)
+    index = checked.meeting_index
+    meeting_id = meeting_ids[index] if index is not None and 0 <= index < len(meeting_ids) else None
+    return StatementRecord(
+        id=record_id, article_id=ctx.article.id, story=ctx.story.index, statement=checked, evidence=evidence,
+        flags=flags + evidence_flags, provenance=ctx.provenance, speaker=ctx.actors.match(checked.speaker),
+        meeting_id=meeting_id,
+    )  # fmt: skip
+
+
+def _position(position: Position, record_id: str, ctx: _Context) -> PositionRecord:
+    evidence, flags = ground_evidence(position.evidence, ctx.article.text)
+    return PositionRecord(
+        id=record_id, article_id=ctx.article.id, story=ctx.story.index, position=position, evidence=evidence,
+        flags=flags, provenance=ctx.provenance, holder=ctx.actors.match(position.holder),
+    )  # fmt: skip
+
+
+def _as_date(iso: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(iso) if iso and len(iso) == 10 else None
+    except ValueError:
+        return None
+
+
+def drop_ungrounded(records: RecordSet) -> RecordSet:
+    """`--strict`: keep only records with at least one evidence span found in the article."""
+
+    def grounded(spans: list[EvidenceSpan]) -> bool:
+        return any(s.alignment is not Alignment.not_found for s in spans)
+
+    return RecordSet(
+        [r for r in records.meetings if grounded(r.evidence)],
+        [r for r in records.statements if grounded(r.evidence)],
+        [r for r in records.positions if grounded(r.evidence)],
+    )
+
+
+def article_flags(article: Article, stories: list[Story], relevant: list[Story], actors: ActorIndex) -> list[Flag]:
+    flags = []
+    if mismatch := headline_mismatch(article.title, article.text, actors.person_names()):
+        flags.append(mismatch)
+    for story in stories:
+        if story not in relevant:
+            flags.append(
+                Flag(code="off_topic_story_skipped", reason=f"story {story.index} skipped: {story.title[:80]}")
+            )
+    return flags
