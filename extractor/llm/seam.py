@@ -17,11 +17,12 @@ import instructor
 import openai
 from instructor.v2.core.errors import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel
+from tenacity import RetryCallState
 
 from extractor.errors import LLMError, TransportError
 from extractor.llm.backends import Backend
 from extractor.llm.cache import ResponseCache
-from extractor.llm.transport import call_with_retries
+from extractor.llm.transport import call_with_retries, wait_for
 from extractor.requests import LLMRequest
 from schemas import Usage
 
@@ -41,6 +42,7 @@ class LLMClient:
     cache: ResponseCache | None = None
     max_reasks: int = 2
     transport_attempts: int = 5
+    retry_wait: Callable[[RetryCallState], float] = wait_for
     _sdk: openai.OpenAI | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -106,8 +108,28 @@ def _ask(request: LLMRequest, client: LLMClient, meter: _UsageMeter) -> BaseMode
     except IncompleteOutputException as exc:
         raise LLMError(f"answer cut off at max_tokens={request.max_tokens}; raise --max-tokens") from exc
     except InstructorRetryException as exc:
+        if (salvaged := _salvage(exc, request)) is not None:
+            return salvaged
         raise _explain(exc, request) from exc
     return parsed
+
+
+def _salvage(exc: InstructorRetryException, request: LLMRequest) -> BaseModel | None:
+    """The last answer, if only the article checks (not the schema) rejected it.
+
+    Re-asks are bounded; a schema-valid answer whose quotes still do not
+    check out is kept, and the deterministic layer demotes those quotes to
+    flagged paraphrases rather than losing the article.
+    """
+    completion = exc.last_completion
+    choices = getattr(completion, "choices", None)
+    if not choices or isinstance(exc.__cause__, openai.APIError):
+        return None
+    content = getattr(choices[0].message, "content", None)
+    try:
+        return request.response_model.model_validate_json(content or "")
+    except ValueError:
+        return None
 
 
 def _send(client: LLMClient, request: LLMRequest, meter: _UsageMeter, body: dict[str, Any]) -> Any:
@@ -115,7 +137,9 @@ def _send(client: LLMClient, request: LLMRequest, meter: _UsageMeter, body: dict
     body = client.backend.shape_body(body, request.response_model)
     if not client.backend.sends_seed:
         body.pop("seed", None)
-    completion = call_with_retries(lambda: client.sdk.chat.completions.create(**body), client.transport_attempts)
+    completion = call_with_retries(
+        lambda: client.sdk.chat.completions.create(**body), client.transport_attempts, client.retry_wait
+    )
     meter.add(completion)
     return completion
 

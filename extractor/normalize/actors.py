@@ -313,6 +313,10 @@ class ActorIndex:
         if actor.id is not None:
             self._by_id[actor.id] = actor
 
+    def person_names(self) -> list[str]:
+        """Canonical names of every person, e.g. for headline checks."""
+        return [actor.name for actor in self.actors if actor.kind == "person"]
+
     def ambiguous_aliases(self) -> dict[str, frozenset[str]]:
         """Normalised aliases shared by several actors (these match none of them)."""
         return {key: names for key, names in self._aliases.items() if len(names) > 1}
