@@ -38,6 +38,7 @@ class Settings:
     use_cache: bool = True
     strict: bool = False
     local_model: Path | None = None
+    models_dir: Path | None = None  # where assembled GGUF weights live (default: cache_dir/models)
     replay: bool = False  # answers come from a cassette: start no server, dial nothing
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -50,6 +51,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     cache = env.get("EXTRACTOR_CACHE_DIR")
     local_model = env.get("EXTRACTOR_LOCAL_MODEL")
+    models_dir = env.get("EXTRACTOR_MODELS_DIR")
     return Settings(
         base_url=env.get("EXTRACTOR_BASE_URL") or env.get("OPENAI_BASE_URL") or None,
         api_key=env.get("OPENAI_API_KEY") or None,
@@ -57,4 +59,5 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         backend=env.get("EXTRACTOR_BACKEND") or None,
         cache_dir=Path(cache) if cache else default_cache_dir(),
         local_model=Path(local_model) if local_model else None,
+        models_dir=Path(models_dir) if models_dir else None,
     )

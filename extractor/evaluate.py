@@ -858,7 +858,9 @@ def _quotes_line(scores: Scores) -> Text:
     return Text(line, style="red" if scores.fabricated_quotes else "green")
 
 
-def _findings_table(title: str, findings: Sequence[Finding]) -> Table:
+def _findings_table(title: str, findings: Sequence[Finding]) -> RenderableType:
+    if not findings:
+        return Text(f"{title}: none.", style="green")
     table = Table(title=f"{title} ({len(findings)})", show_lines=True)
     for column, width in (("article", 24), ("type", 9), ("record", 60), ("evidence", 60), ("note", 40)):
         table.add_column(column, max_width=width, overflow="fold")

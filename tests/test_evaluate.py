@@ -12,6 +12,7 @@ from rich.console import Console
 from extractor.errors import GoldError, InputError
 from extractor.evaluate import (
     ArticleScores,
+    Finding,
     GoldArticle,
     PredictedArticle,
     aggregate,
@@ -90,7 +91,11 @@ def position(holder: str, issue: Issue = Issue.taiwan, stance: Stance = Stance.o
 
 def meeting_record(m: Meeting, n: int = 0, iso: str | None = None) -> MeetingRecord:
     return MeetingRecord(
-        id=f"{ARTICLE_ID}:meeting:{n}", article_id=ARTICLE_ID, provenance=PROVENANCE, meeting=m, date=ResolvedDate(iso=iso)
+        id=f"{ARTICLE_ID}:meeting:{n}",
+        article_id=ARTICLE_ID,
+        provenance=PROVENANCE,
+        meeting=m,
+        date=ResolvedDate(iso=iso),
     )
 
 
@@ -130,6 +135,10 @@ def predicted(
         statements=tuple(statement_record(s, n) for n, s in enumerate(statements)),
         positions=tuple(position_record(p, n) for n, p in enumerate(positions)),
     )
+
+
+def notes(findings: Sequence[Finding], kind: str) -> list[str | None]:
+    return [f.note for f in findings if f.type == kind]
 
 
 # ---------------------------------------------------------------- fixtures
@@ -194,9 +203,9 @@ def test_date_off_by_more_than_a_day_is_a_miss_and_a_false_positive(
 ) -> None:
     scores = score(predicted(meetings=[meeting(date="2023-06-21")]))
     assert scores.counts["meetings"].matched == 0
-    assert [f.type for f in scores.misses] == ["meeting"]
-    assert [f.type for f in scores.false_positives] == ["meeting"]
-    assert scores.misses[0].note is not None and "dates disagree" in scores.misses[0].note
+    (miss_note,) = notes(scores.misses, "meeting")
+    assert len(notes(scores.false_positives, "meeting")) == 1
+    assert miss_note is not None and "dates disagree (gold 2023-06-19, predicted 2023-06-21)" in miss_note
 
 
 def test_date_within_a_day_matches_and_is_correct(score: Callable[..., ArticleScores]) -> None:
@@ -275,11 +284,12 @@ def test_statement_kind_accuracy_and_fabricated_quote(score: Callable[..., Artic
 
 
 def test_statement_needs_the_same_speaker_and_similar_text(score: Callable[..., ArticleScores]) -> None:
-    other_speaker = statement("Qin Gang", QUOTE, StatementKind.quote)
-    other_text = statement("Wang Yi", "Trade talks will resume next month", StatementKind.paraphrase)
-    scores = score(predicted(statements=[other_speaker, other_text]))
-    assert scores.counts["statements"].matched == 0
-    assert scores.misses[0].note is not None and "same speaker" in scores.misses[0].note
+    other_speaker = score(predicted(statements=[statement("Qin Gang", QUOTE, StatementKind.quote)]))
+    other_text = score(predicted(statements=[statement("Wang Yi", "Trade talks resume", StatementKind.paraphrase)]))
+    assert other_speaker.counts["statements"].matched == 0 and other_text.counts["statements"].matched == 0
+    assert notes(other_speaker.misses, "statement") == ["text matches a prediction attributed to 'Qin Gang'"]
+    (note,) = notes(other_text.misses, "statement")
+    assert note is not None and note.startswith("same speaker, but text similarity")
 
 
 def test_position_matches_on_holder_and_issue_and_scores_stance(score: Callable[..., ArticleScores]) -> None:
@@ -289,7 +299,9 @@ def test_position_matches_on_holder_and_issue_and_scores_stance(score: Callable[
     assert matched.counts["positions"].matched == 1
     assert (matched.fields["position.stance"].correct, matched.fields["position.stance"].total) == (0, 1)
     assert wrong_issue.counts["positions"].matched == 0 and wrong_holder.counts["positions"].matched == 0
-    assert wrong_issue.misses[0].note == "same holder, but the prediction's issue is trade_tariffs"
+    assert notes(wrong_issue.misses, "position") == ["same holder, but the prediction's issue is trade_tariffs"]
+    expected = "same issue and stance, but the prediction's holder is 'Qin Gang'"
+    assert notes(wrong_holder.misses, "position") == [expected]
 
 
 def test_person_key_uses_the_canonical_name(gold: GoldArticle) -> None:
@@ -358,6 +370,7 @@ def test_evaluate_run_end_to_end(tmp_path: Path, corpus: Path, gold_extraction: 
     assert "No ok prediction for 002_unpredicted.txt" in rendered
     assert "Fabricated verbatim quotes: 1 of 2" in rendered
     assert "False positives: predictions not matched (1)" in rendered
+    assert "Misses: gold records not matched (3)" in rendered
 
 
 def test_invalid_gold_file_names_the_file(tmp_path: Path, corpus: Path, perfect: PredictedArticle) -> None:
@@ -371,12 +384,12 @@ def test_invalid_gold_file_names_the_file(tmp_path: Path, corpus: Path, perfect:
 
 def test_gold_file_that_is_not_json_is_a_gold_error(tmp_path: Path, corpus: Path, perfect: PredictedArticle) -> None:
     (corpus / "gold" / "004_broken.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(GoldError, match="004_broken.json: not valid JSON"):
+    with pytest.raises(GoldError, match=r"004_broken\.json: not valid JSON"):
         evaluate_run(corpus / "gold", write_run(tmp_path / "out", perfect), corpus)
 
 
 def test_missing_prediction_files_are_an_input_error(tmp_path: Path, corpus: Path) -> None:
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "articles.jsonl").write_text("", encoding="utf-8")
-    with pytest.raises(InputError, match="missing meetings.jsonl, statements.jsonl, positions.jsonl"):
+    with pytest.raises(InputError, match=r"missing meetings\.jsonl, statements\.jsonl, positions\.jsonl"):
         evaluate_run(corpus / "gold", tmp_path / "out", corpus)

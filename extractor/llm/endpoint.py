@@ -63,7 +63,9 @@ def local_identity(settings: Settings) -> str:
 def local_weights_path(settings: Settings) -> Path:
     if settings.local_model is not None:
         return settings.local_model
-    return ensure_weights(get_spec(settings.model or DEFAULT_LOCAL_MODEL), settings.cache_dir / "models")
+    return ensure_weights(
+        get_spec(settings.model or DEFAULT_LOCAL_MODEL), settings.models_dir or settings.cache_dir / "models"
+    )
 
 
 @contextlib.contextmanager
