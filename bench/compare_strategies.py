@@ -19,11 +19,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# (model, strategy, prompt version): both models × both strategies with the codebook prompt (v2),
+# and the 1.5B model without it (v1), to isolate the codebook's effect.
 CONFIGS = [
-    (model, strategy, version)
-    for model in ("qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b")
-    for strategy in ("per_type", "single")
-    for version in ("2", "1")
+    ("qwen2.5-coder-1.5b", "per_type", "2"),
+    ("qwen2.5-coder-1.5b", "single", "2"),
+    ("qwen2.5-coder-1.5b", "single", "1"),
+    ("qwen2.5-coder-0.5b", "single", "2"),
+    ("qwen2.5-coder-0.5b", "per_type", "2"),
 ]
 
 
@@ -65,13 +68,14 @@ def _json(text: str) -> object:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results")
-    parser.add_argument("--only", help="model key to run, e.g. qwen2.5-coder-0.5b")
+    parser.add_argument("--skip", nargs="*", default=[], help="configs to skip, e.g. qwen2.5-coder-1.5b_per_type_v2")
     args = parser.parse_args()
     rows = []
     for model, strategy, version in CONFIGS:
-        if args.only and model != args.only:
+        name = f"{model}_{strategy}_v{version}"
+        if name in args.skip:
             continue
-        out = args.out / f"{model}_{strategy}_v{version}"
+        out = args.out / name
         out.mkdir(parents=True, exist_ok=True)
         rows.append(run_one(model, strategy, version, out))
         print(json.dumps(rows[-1]), flush=True)

@@ -22,7 +22,7 @@ cache_app = typer.Typer(no_args_is_help=True, help="Inspect or clear the respons
 local_app = typer.Typer(no_args_is_help=True, help="Keep the embedded llama.cpp server up across runs.")
 app.add_typer(cache_app, name="cache")
 app.add_typer(local_app, name="local")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 out = Console()
 
 Opt = typer.Option
@@ -105,11 +105,16 @@ def local_start(model: Annotated[str | None, Opt()] = None, local_model: Annotat
 
 
 @local_app.command("status")
-def local_status() -> None:
+def local_status(url: Annotated[bool, Opt("--url", help="Print only the base URL (for scripts).")] = False) -> None:
     from extractor.llm.endpoint import persistent_status
 
     info = persistent_status(_settings())
-    out.print(f"running: {info.base_url} (pid {info.pid}, {info.identity})" if info else "not running")
+    if url:
+        if info is None:
+            raise typer.Exit(1)
+        out.print(info.base_url)
+    else:
+        out.print(f"running: {info.base_url} (pid {info.pid}, {info.identity})" if info else "not running")
 
 
 @local_app.command("stop")

@@ -7,7 +7,7 @@ import pytest
 
 from extractor.errors import InputError
 from extractor.requests import STRATEGIES, Target, build_request, load_strategy_prompts, merge_responses
-from schemas import MeetingList, Position, PositionList, Stance, Issue
+from schemas import Issue, MeetingList, Position, PositionList, Stance
 
 TARGET = Target(model="m", endpoint="e", mode="llama_cpp")
 
@@ -15,13 +15,22 @@ TARGET = Target(model="m", endpoint="e", mode="llama_cpp")
 def _key(**changes: object) -> str:
     target = dataclasses.replace(TARGET, **changes)  # type: ignore[arg-type]
     template, model = load_strategy_prompts("per_type")[0]
-    return build_request(template, model, title="T", text="Body", published=dt.date(2024, 4, 14), target=target).cache_key()
+    return build_request(
+        template, model, title="T", text="Body", published=dt.date(2024, 4, 14), target=target
+    ).cache_key()
 
 
 def test_cache_key_covers_every_input() -> None:
     base = _key()
     assert base == _key()
-    for change in ({"model": "n"}, {"endpoint": "f"}, {"mode": "vllm"}, {"temperature": 0.5}, {"seed": 1}, {"max_tokens": 9}):
+    for change in (
+        {"model": "n"},
+        {"endpoint": "f"},
+        {"mode": "vllm"},
+        {"temperature": 0.5},
+        {"seed": 1},
+        {"max_tokens": 9},
+    ):
         assert _key(**change) != base, change
 
 

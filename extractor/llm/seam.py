@@ -147,7 +147,9 @@ def _send(client: LLMClient, request: LLMRequest, meter: _UsageMeter, body: dict
 def _explain(exc: InstructorRetryException, request: LLMRequest) -> LLMError:
     cause = exc.__cause__
     if isinstance(cause, openai.APIConnectionError):
-        return TransportError(f"cannot reach {request.endpoint}: {cause}")
+        # The SDK hides the real reason (refused, DNS, an unmatched cassette request) one level down.
+        root = cause.__cause__ or cause
+        return TransportError(f"cannot reach {request.endpoint}: {_short(str(root), 500)}")
     if isinstance(cause, openai.APIStatusError):
         return TransportError(f"{request.endpoint} answered HTTP {cause.status_code}: {_short(str(cause))}")
     return LLMError(f"{request.prompt_label}: no valid answer after {exc.n_attempts} attempt(s): {_short(str(exc))}")

@@ -8,13 +8,13 @@ import pytest
 from extractor.errors import LLMError, TransportError
 from extractor.llm.cache import ResponseCache
 from extractor.llm.seam import LLMClient, complete
-from extractor.requests import LLMRequest, Target, build_request
 from extractor.prompts import load_prompt
+from extractor.requests import LLMRequest, Target, build_request
 from extractor.validation import QuoteCheckedStatements
 from schemas import MeetingList, StatementKind
 from tests.conftest import FakeServer
 
-ARTICLE = 'Wang told Blinken: “the great ship has stabilised”. Blinken said diplomacy is needed.'
+ARTICLE = "Wang told Blinken: “the great ship has stabilised”. Blinken said diplomacy is needed."
 MEETING_JSON = json.dumps(
     {"meetings": [{"participants": [{"name": "Wang Yi"}, {"name": "Antony Blinken"}], "status": "held",
                    "evidence": ["Wang told Blinken"]}]}
@@ -30,7 +30,9 @@ def _request(name: str, model: type, target: Target | None = None) -> LLMRequest
     return build_request(load_prompt(name), model, title="T", text=ARTICLE, published=None, target=target)
 
 
-def test_llama_cpp_backend_sends_schema_in_response_format(make_client: Callable[..., LLMClient], fake_server: FakeServer) -> None:
+def test_llama_cpp_backend_sends_schema_in_response_format(
+    make_client: Callable[..., LLMClient], fake_server: FakeServer
+) -> None:
     fake_server.answer(MEETING_JSON)
     result = complete(_request("meetings", MeetingList), make_client())
     sent = fake_server.requests[0]
@@ -41,7 +43,9 @@ def test_llama_cpp_backend_sends_schema_in_response_format(make_client: Callable
     assert (result.usage.calls, result.usage.prompt_tokens, result.cache_hit) == (1, 10, False)
 
 
-def test_invalid_quote_is_reasked_with_the_error(make_client: Callable[..., LLMClient], fake_server: FakeServer) -> None:
+def test_invalid_quote_is_reasked_with_the_error(
+    make_client: Callable[..., LLMClient], fake_server: FakeServer
+) -> None:
     fake_server.answer(_statements("quote", "diplomacy is needed"))  # not inside quotation marks
     fake_server.answer(_statements("quote", "the great ship has stabilised"))
     result = complete(_request("statements", QuoteCheckedStatements), make_client())
@@ -70,7 +74,9 @@ def test_schema_invalid_answer_fails_after_bounded_reasks(
         complete(_request("meetings", MeetingList), make_client(max_reasks=1))
 
 
-def test_transport_faults_are_retried_then_succeed(make_client: Callable[..., LLMClient], fake_server: FakeServer) -> None:
+def test_transport_faults_are_retried_then_succeed(
+    make_client: Callable[..., LLMClient], fake_server: FakeServer
+) -> None:
     fake_server.fail_connection()
     fake_server.answer({"error": {"message": "busy"}}, status=503)
     fake_server.answer(MEETING_JSON)
@@ -106,10 +112,11 @@ def test_second_call_is_served_from_cache(
 
 
 def test_openai_backend_uses_tool_calls(make_client: Callable[..., LLMClient], fake_server: FakeServer) -> None:
+    call = {"id": "c", "type": "function", "function": {"name": "MeetingList", "arguments": MEETING_JSON}}
+    message = {"role": "assistant", "content": None, "tool_calls": [call]}
     tool_answer = {
         "id": "x", "object": "chat.completion", "created": 0, "model": "m",
-        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": None,
-            "tool_calls": [{"id": "c", "type": "function", "function": {"name": "MeetingList", "arguments": MEETING_JSON}}]}}],
+        "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
     }  # fmt: skip
     fake_server.answer(tool_answer)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractor.errors import ConfigError
+from extractor.llm import local_server
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "extractor.cli", *args], capture_output=True, text=True, timeout=60, env=env, check=False
+    )
+
+
+def test_missing_input_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    done = _cli(
+        "run", str(tmp_path / "nope"), "--out", str(tmp_path / "out"), "--base-url", "http://x/v1", "--model", "m"
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [f"error: {tmp_path / 'nope'}: no such file, directory or glob match"]
+
+
+def test_base_url_without_model_says_what_to_pass(tmp_path: Path, corpus_dir: Path) -> None:
+    done = _cli(
+        "run", str(corpus_dir / "000_bf9e0f4ef3c2686e.txt"), "--out", str(tmp_path), "--base-url", "http://x/v1"
+    )
+    assert done.returncode == 2
+    assert "--base-url needs --model NAME" in done.stderr
+
+
+def test_unknown_strategy_is_reported(tmp_path: Path, corpus_dir: Path) -> None:
+    done = _cli("run", str(corpus_dir), "--out", str(tmp_path), "--base-url", "http://x/v1", "--model", "m",
+                "--strategy", "nope")  # fmt: skip
+    assert done.returncode == 2 and "unknown strategy 'nope'" in done.stderr
+
+
+def test_no_endpoint_and_no_local_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(local_server.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ConfigError, match=r"pip install -e '\.\[local\]'.*OPENAI_API_KEY.*--base-url"):
+        local_server.require_llama_cpp()
+
+
+def test_help_lists_the_commands() -> None:
+    done = _cli("--help")
+    assert done.returncode == 0
+    for command in ("run", "eval", "cache", "local", "schemas"):
+        assert command in done.stdout
