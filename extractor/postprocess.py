@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from extractor.ground import align_evidence, demote_unverified_quote
 from extractor.normalize.actors import ActorIndex
 from extractor.normalize.dates import resolve_meeting_date
+from extractor.normalize.meeting_fields import reconcile_meeting
 from extractor.stories import Story, headline_mismatch
 from schemas import (
     Alignment,
@@ -78,7 +79,9 @@ def build_records(
 
 
 def _meeting(meeting: Meeting, record_id: str, ctx: _Context) -> MeetingRecord:
-    evidence, flags = ground_evidence(meeting.evidence, ctx.article.text)
+    meeting, flags = reconcile_meeting(meeting)
+    evidence, evidence_flags = ground_evidence(meeting.evidence, ctx.article.text)
+    flags += evidence_flags
     date, date_flags = resolve_meeting_date(meeting.date_text, meeting.date, ctx.article.published, ctx.story.text)
     on = _as_date(date.iso)
     participants = [ctx.actors.match(p.name) for p in meeting.participants]

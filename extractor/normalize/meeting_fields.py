@@ -1,0 +1,107 @@
+"""Check a meeting's date expression, format and status against its own evidence.
+
+A small model often leaves `date_text` empty while its evidence says "On
+September 10th", calls every meeting "planned", or answers "unknown" for a
+"phone call". The evidence sentence is the ground truth we have, so these
+rules read it. Every change is reported as a flag naming the old value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from schemas import Flag, Meeting, MeetingFormat, MeetingStatus
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+# Most specific first: the first pattern that matches anywhere wins.
+_DATE_PATTERNS = [
+    re.compile(rf"\b{_WEEKDAY}\s*\(\s*{_MONTH}\s+{_DAY}\s*\)"),  # Friday (Oct 27)
+    re.compile(rf"\b{_MONTH}\s+{_DAY}(?:\s*(?:to|-|–)\s*{_DAY})?(?:,?\s+\d{{4}})?\b"),  # September 10th, June 18 to 19
+    re.compile(rf"\b{_DAY}\s+{_MONTH}(?:\s+\d{{4}})?\b"),  # 13 July 2023
+    re.compile(r"\b[Oo]n the \d{1,2}(?:st|nd|rd|th)\b"),  # on the 13th
+    re.compile(rf"\b(?:[Oo]n |[Ll]ast |[Tt]his |[Nn]ext )?{_WEEKDAY}\b"),  # on Saturday
+    re.compile(r"\b(?:last|next|this) (?:week|month|year)\b", re.IGNORECASE),
+]
+
+_VIDEO = r"\bvideo(?:\s|-)?(?:call|link|conference)|\bvirtual(?:ly)? (?:meeting|summit)"
+_PHONE = r"\b(?:phone|telephone)(?: call| conversation)?\b|\bspoke by phone\b"
+_IN_PERSON = r"\b(?:met|meets|meet with|face-to-face|in person|visit(?:ed|ing)?|sat down|working lunch|talks in)\b"
+_FORMAT_CUES = [
+    (MeetingFormat.video, re.compile(_VIDEO, re.IGNORECASE)),
+    (MeetingFormat.phone, re.compile(_PHONE, re.IGNORECASE)),
+    (MeetingFormat.in_person, re.compile(_IN_PERSON, re.IGNORECASE)),
+]
+_FUTURE = re.compile(
+    r"\b(?:will|would|is (?:expected|likely|due|set) to|are (?:expected|likely|due|set) to|plans? to|potential|"
+    r"possib(?:le|ility)|anticipated|upcoming|next (?:week|month)|preparations? for|hypothetical)\b",
+    re.IGNORECASE,
+)
+_PAST = re.compile(
+    r"\b(?:met|held|had (?:a|an|their)|talked|spoke|discussed|visited|gathered|exchanged|told)\b", re.IGNORECASE
+)
+
+
+def date_expression_in(evidence: Sequence[str]) -> str | None:
+    for pattern in _DATE_PATTERNS:
+        for sentence in evidence:
+            if match := pattern.search(sentence):
+                return match.group(0).strip()
+    return None
+
+
+def format_cue(evidence: Sequence[str]) -> MeetingFormat | None:
+    text = " ".join(evidence)
+    for fmt, pattern in _FORMAT_CUES:
+        if pattern.search(text):
+            return fmt
+    return None
+
+
+def status_cue(evidence: Sequence[str]) -> MeetingStatus | None:
+    """held when the evidence reports it in the past tense and nothing marks it as future."""
+    text = " ".join(evidence)
+    if _FUTURE.search(text):
+        return MeetingStatus.anticipated
+    if _PAST.search(text):
+        return MeetingStatus.held
+    return None
+
+
+def about_participants(meeting: Meeting) -> list[str]:
+    """The evidence sentences that name a participant (all of them if none does)."""
+    surnames = [p.name.split()[-1] for p in meeting.participants if p.name.split()]
+    named = [e for e in meeting.evidence if any(s in e for s in surnames)]
+    return named or list(meeting.evidence)
+
+
+def reconcile_meeting(meeting: Meeting) -> tuple[Meeting, list[Flag]]:
+    evidence = about_participants(meeting)
+    changes: dict[str, object] = {}
+    flags: list[Flag] = []
+    if not meeting.date_text and (expression := date_expression_in(evidence)):
+        changes["date_text"] = expression
+        flags.append(Flag(code="date_text_from_evidence", reason=f"date expression {expression!r} read from evidence"))
+    cue = format_cue(evidence)
+    if cue is not None and cue is not meeting.format:
+        changes["format"] = cue
+        flags.append(
+            Flag(code="format_from_evidence", reason=f"format {meeting.format.value} → {cue.value} per evidence")
+        )
+    status = status_cue(evidence)
+    if status is MeetingStatus.held and meeting.status is not MeetingStatus.held:
+        changes["status"] = status
+        flags.append(
+            Flag(code="status_from_evidence", reason=f"status {meeting.status.value} → held: evidence reports it")
+        )
+    elif status is MeetingStatus.anticipated and meeting.status is MeetingStatus.held:
+        changes["status"] = status
+        flags.append(
+            Flag(code="status_from_evidence", reason="status held → anticipated: evidence speaks of the future")
+        )
+    return meeting.model_copy(update=changes), flags
