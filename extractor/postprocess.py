@@ -13,6 +13,7 @@ from extractor.normalize.dates import resolve_meeting_date
 from extractor.normalize.meeting_fields import reconcile_meeting
 from extractor.stories import Story, headline_mismatch
 from schemas import (
+    ActorRef,
     Alignment,
     Article,
     ArticleExtraction,
@@ -23,6 +24,7 @@ from schemas import (
     Position,
     PositionRecord,
     Provenance,
+    ResolvedDate,
     Statement,
     StatementRecord,
 )
@@ -82,9 +84,9 @@ def _meeting(meeting: Meeting, record_id: str, ctx: _Context) -> MeetingRecord:
     meeting, flags = reconcile_meeting(meeting)
     evidence, evidence_flags = ground_evidence(meeting.evidence, ctx.article.text)
     flags += evidence_flags
-    date, date_flags = resolve_meeting_date(meeting.date_text, meeting.date, ctx.article.published, ctx.story.text)
-    on = _as_date(date.iso)
     participants = [ctx.actors.match(p.name) for p in meeting.participants]
+    date, date_flags = _resolve_date(meeting, participants, ctx)
+    on = _as_date(date.iso)
     title_flags = [
         ctx.actors.check_title(ref, p.title, on) for ref, p in zip(participants, meeting.participants, strict=True)
     ]
@@ -95,6 +97,16 @@ def _meeting(meeting: Meeting, record_id: str, ctx: _Context) -> MeetingRecord:
         id=record_id, article_id=ctx.article.id, story=ctx.story.index, meeting=meeting, evidence=evidence,
         flags=flags, provenance=ctx.provenance, participants=participants, date=date,
     )  # fmt: skip
+
+
+def _resolve_date(meeting: Meeting, participants: list[ActorRef], ctx: _Context) -> tuple[ResolvedDate, list[Flag]]:
+    """From the text first; if that leaves the year open, let the participants' terms of office bound it."""
+    args = (meeting.date_text, meeting.date, ctx.article.published, ctx.story.text)
+    date, flags = resolve_meeting_date(*args)
+    if date.iso is not None or ctx.article.published is not None:
+        return date, flags
+    years = ctx.actors.office_years(participants, [p.title for p in meeting.participants])
+    return resolve_meeting_date(*args, years=years, dateline=ctx.article.published_raw)
 
 
 def _statement(statement: Statement, record_id: str, ctx: _Context, meeting_ids: list[str]) -> StatementRecord:

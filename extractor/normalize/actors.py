@@ -33,6 +33,9 @@ Deputy, vice, assistant, spokesperson, envoy, ambassador, nominee and
 "-designate"/"-elect" titles are never judged; "former" titles (and a bare
 "President", an honorific former presidents keep) are judged against all
 offices held up to that day. Bare honorifics like "Secretary" name no office.
+
+`ActorIndex.office_years` turns the same titles into the years a meeting can
+fall in (the terms all participants share), for dating pages without a date.
 """
 
 from __future__ import annotations
@@ -402,6 +405,51 @@ class ActorIndex:
         """Offices held on `on` (inclusive at both ends); [] for unknown actors."""
         actor = self.get(actor_id_or_name)
         return [] if actor is None else [office for office in actor.offices if office.held_on(on)]
+
+    def office_years(self, refs: Iterable[ActorRef], titles: Iterable[str | None]) -> range | None:
+        """Years in which every matched participant held the office their written title names.
+
+        `refs` and `titles` are paired in order (participant i was written with title i, None when
+        none); iterables of different lengths are a ``ValueError``. For each participant matched to an
+        actor with listed offices:
+
+        * a title naming an office class (`office_roles`, e.g. "US Secretary of State") gives the
+          years of that person's offices of that class, start year to end year, inclusive;
+          a "former" title (or a bare "President", see `check_title`) gives the first such start
+          year onwards;
+        * a title naming no office class (None, "top US diplomat", deputy or envoy titles) gives
+          the years of all that person's offices;
+        * a title naming another country's office, or an office class the person never held (both
+          flagged by `check_title`), and unmatched people give no constraint.
+
+        An open term (``end: null``) runs up to 2026, the data horizon: the year of the actors
+        file's last review (see its header). It is a constant, not today's date, so the result does
+        not depend on the clock; raise it when the data is reviewed again.
+
+        Returns the range covering the years all constrained participants share (a gap between two
+        terms of one person inside it is covered too: a range cannot skip years), e.g.
+        ``range(2021, 2026)`` for Blinken as "Secretary of State". None when nobody constrains the
+        years, or when the constraints share no year (they contradict each other; no constraint is
+        safer than an impossible one).
+        """
+        horizon = 2026  # data horizon: year of the last review of the actors data, see the docstring
+        common: set[int] | None = None
+        for ref, title in zip(refs, titles, strict=True):
+            actor = self._actor_for(ref)
+            claim = _parse_title(title) if title else None
+            if actor is None or (claim is not None and claim.country not in (None, actor.country)):
+                continue
+            offices = [o for o in actor.offices if claim is None or office_roles(o.title) & claim.roles]
+            former = claim is not None and claim.former
+            held: set[int] = set()
+            for office in offices:
+                last = horizon if former or office.end is None else office.end.year
+                held.update(range(office.start.year, last + 1))
+            if held:
+                common = held if common is None else common & held
+        if not common:
+            return None
+        return range(min(common), max(common) + 1)
 
     def _actor_for(self, ref: ActorRef) -> Actor | None:
         if ref.match == "none":

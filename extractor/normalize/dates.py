@@ -28,6 +28,35 @@ Methods, in the order they are tried:
   whatever the expression does say (month, day, weekday).
 * ``context_anchor``: see below.
 
+Without a page date (``published`` None) the year may come from ``years``, the
+years the participants held the offices their titles name (from
+`ActorIndex.office_years`); these methods are tried first, for expressions
+without a written year:
+
+* ``weekday_consistency`` (confidence medium): month, day and weekday: the one
+  year in ``years`` in which that day is that weekday. Several such years: the
+  year is ambiguous (see below); none: as if no weekday were given (the
+  mismatch is flagged).
+* ``office_term`` (confidence medium): month and day, or month only, and
+  ``years`` holds a single year.
+* relative to a year-less wire dateline (``dateline``, e.g. "NUSA DUA,
+  Indonesia, July 9 (Reuters)"): weekday only, day only, relative phrases and
+  month only are resolved as above against the dateline's month and day in each
+  year of ``years``. One year: the ``*_relative_to_published`` method renamed
+  ``*_relative_to_dateline`` (confidence at most medium). Several years and a
+  weekday ("on Saturday"): ``dateline_weekday`` (confidence low) when the
+  dateline day itself is that weekday in exactly one of them; the lead of a wire
+  story usually reports the dateline day's events, which is an assumption,
+  hence the low confidence.
+* Anything else that leaves several years: no ISO date (method
+  ``year_ambiguous``), flags ``date_year_ambiguous`` (naming the candidate
+  years) and ``date_unresolved``; the model's guess is not used, as the text
+  does not settle the year for it either.
+
+A dateline with a year stands in for a missing page date. With a page date,
+``years`` only cross-checks: a resolved date in a year outside it is flagged
+``date_outside_office_term`` (either the date or a participant's title is off).
+
 Contradiction rule: a non-explicit result is checked against in-text clues, an
 explicit month-day anchor ("from June 18 to 19") near a gap phrase ("less than a
 month later", "in less than a month", "last month", "next month"). If the result
@@ -38,7 +67,8 @@ date), or left unresolved when the window does not single out one day; either
 way the flag ``date_contradicts_page_date`` is added.
 
 Flags: ``date_contradicts_page_date``, ``date_model_disagrees``,
-``date_model_invalid``, ``date_weekday_mismatch``, ``date_unresolved``.
+``date_model_invalid``, ``date_weekday_mismatch``, ``date_unresolved``,
+``date_year_ambiguous``, ``date_outside_office_term``.
 
 `parse_publication_date` finds a page date in an article body.
 """
@@ -140,6 +170,14 @@ class _Resolution:
     @property
     def iso(self) -> str:
         return _iso(self.date, self.precision)
+
+
+@dataclass(frozen=True)
+class _Ambiguous:
+    """The expression fits several candidate years and nothing singles one out."""
+
+    years: tuple[int, ...]
+    basis: str
 
 
 @dataclass(frozen=True)
@@ -387,6 +425,98 @@ def _resolve_expression(
     return _resolve_relative(expression, published)
 
 
+# --------------------------------------------------------------------------- no page date: office years, dateline
+
+
+def _span_text(years: range) -> str:
+    return f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
+
+
+def _month_day_in_years(parts: _Parts, years: range) -> _Resolution | _Ambiguous | None:
+    assert parts.month is not None and parts.day is not None
+    dates = [d for d in (_safe_date(y, parts.month, parts.day) for y in years) if d is not None]
+    if parts.weekday is not None:
+        fitting = [d for d in dates if d.weekday() == parts.weekday]
+        if len(fitting) == 1:
+            return _Resolution(fitting[0], DatePrecision.day, "weekday_consistency", "medium")
+        if fitting:
+            weekday = calendar.day_name[parts.weekday]
+            return _Ambiguous(tuple(d.year for d in fitting), f"it is a {weekday} in each")
+    if len(dates) == 1:
+        return _Resolution(dates[0], DatePrecision.day, "office_term", "medium")
+    return _Ambiguous(tuple(d.year for d in dates), "no page date") if dates else None
+
+
+def _month_in_years(parts: _Parts, years: range) -> _Resolution | _Ambiguous:
+    assert parts.month is not None
+    if len(years) == 1:
+        return _Resolution(dt.date(years[0], parts.month, 1), DatePrecision.month, "office_term", "medium")
+    return _Ambiguous(tuple(years), "no page date")
+
+
+def _relative_to_dateline(
+    expression: str, parts: _Parts, years: range, dateline: tuple[int, int], context: str
+) -> _Resolution | _Ambiguous | None:
+    """The expression against the dateline's month and day in each year of `years`."""
+    found: dict[int, tuple[dt.date, _Resolution]] = {}
+    for year in years:
+        anchor = _safe_date(year, *dateline)
+        res = _resolve_expression(expression, parts, anchor, None, context) if anchor is not None else None
+        if anchor is not None and res is not None and _agrees_with_parts(res.date, res.precision, parts):
+            found[year] = anchor, res
+    if len(found) == 1:
+        ((_, res),) = found.values()
+        confidence: Confidence = "medium" if res.confidence == "high" else res.confidence
+        return replace(res, method=res.method.replace("_published", "_dateline"), confidence=confidence)
+    if parts.weekday is not None and parts.shift is None:
+        same_day = [res for anchor, res in found.values() if res.date == anchor]
+        if len(same_day) == 1:
+            return _Resolution(same_day[0].date, DatePrecision.day, "dateline_weekday", "low")
+    return _Ambiguous(tuple(found), "relative to the year-less dateline") if found else None
+
+
+def _resolve_in_years(
+    expression: str, parts: _Parts, years: range, dateline: tuple[int, int] | None, context: str
+) -> _Resolution | _Ambiguous | None:
+    """No page date: the year from the participants' office years (None: these rules do not apply)."""
+    if parts.month is not None and parts.day is not None:
+        return _month_day_in_years(parts, years)
+    if dateline is not None:
+        return _relative_to_dateline(expression, parts, years, dateline, context)
+    if parts.month is not None and parts.day is None:
+        return _month_in_years(parts, years)
+    return None
+
+
+def _parse_dateline(dateline: str | None) -> tuple[int, int, int | None] | None:
+    """Month, day and (if written) year of a wire dateline such as "NUSA DUA, Indonesia, July 9 (Reuters)"."""
+    if not dateline:
+        return None
+    wire = _DATELINE_RE.search(dateline)
+    md = _MONTH_DAY_RE.search(wire["date"] if wire else dateline)
+    if md is None or _safe_date(2000, _month_number(md["month"]), int(md["day"])) is None:
+        return None
+    return _month_number(md["month"]), int(md["day"]), int(md["year"]) if md["year"] else None
+
+
+def _ambiguity_flags(expression: str | None, ambiguous: _Ambiguous, years: range, model_iso: str | None) -> list[Flag]:
+    candidates = ", ".join(str(year) for year in ambiguous.years)
+    reason = (
+        f"the year of {expression!r} is not determined: it could be {candidates} "
+        f"({ambiguous.basis}; participants' office years {_span_text(years)})"
+    )
+    if model_iso and model_iso.strip():
+        reason += f"; the model's guess {model_iso.strip()!r} is not used"
+    return [Flag(code="date_year_ambiguous", reason=reason)]
+
+
+def _office_term_flags(res: _Resolution | None, years: range | None) -> list[Flag]:
+    if res is None or years is None or res.date.year in years:
+        return []
+    reason = f"{res.iso} ({res.method}) is outside the participants' office years {_span_text(years)}"
+    return [Flag(code="date_outside_office_term", reason=reason)]
+
+
 # --------------------------------------------------------------------------- in-text clues
 
 
@@ -529,10 +659,19 @@ def _resolve(
     model: tuple[dt.date, DatePrecision] | None,
     published: dt.date | None,
     context: str,
-) -> tuple[_Resolution | None, list[Flag]]:
+    years: range | None = None,
+    dateline: tuple[int, int] | None = None,
+) -> tuple[_Resolution | _Ambiguous | None, list[Flag]]:
     """Deterministic resolution, else the model's guess (if it fits the expression); non-explicit
-    results are checked against in-text clues."""
-    res = _resolve_expression(expression, parts, published, model, context) if expression else None
+    results are checked against in-text clues. Without a page date, `years` is tried first."""
+    res: _Resolution | None = None
+    if expression and published is None and years and parts.year is None:
+        in_years = _resolve_in_years(expression, parts, years, dateline, context)
+        if isinstance(in_years, _Ambiguous):
+            return in_years, []
+        res = in_years
+    if expression and res is None:
+        res = _resolve_expression(expression, parts, published, model, context)
     if res is not None and res.method == "explicit":
         return res, []
     flags: list[Flag] = []
@@ -546,19 +685,41 @@ def _resolve(
 
 
 def resolve_meeting_date(
-    expression: str | None, model_iso: str | None, published: dt.date | None, context: str
+    expression: str | None,
+    model_iso: str | None,
+    published: dt.date | None,
+    context: str,
+    *,
+    years: range | None = None,
+    dateline: str | None = None,
 ) -> tuple[ResolvedDate, list[Flag]]:
     """Resolve a meeting's date expression; see the module docstring for the rules.
 
     `expression` is the date as written, `model_iso` the model's guess, `published`
     the page date and `context` the article (or story) text searched for clues.
-    Returns the resolution and the flags raised on the way.
+    `years` are the years the participants held their offices
+    (`ActorIndex.office_years`): without a page date the year is taken from them,
+    with one they only cross-check it. `dateline` is the raw text
+    `parse_publication_date` returns when it finds a dateline without a year
+    ("NUSA DUA, Indonesia, July 9 (Reuters)"); it anchors weekday-only and other
+    relative expressions when there is no page date (with a year, it is the page
+    date). Returns the resolution and the flags raised on the way.
     """
     expression = expression.strip() if expression and expression.strip() else None
     parts = _parse_parts(expression) if expression else _Parts()
     model = _parse_iso(model_iso)
-    res, flags = _resolve(expression, parts, model, published, context)
-    flags += _weekday_flags(res, parts) + _model_flags(model_iso, model, res)
+    day_line = _parse_dateline(dateline) if published is None else None
+    if day_line is not None and day_line[2] is not None:
+        published, day_line = _safe_date(day_line[2], day_line[0], day_line[1]), None
+    anchor = (day_line[0], day_line[1]) if day_line is not None else None
+    outcome, flags = _resolve(expression, parts, model, published, context, years, anchor)
+    if isinstance(outcome, _Ambiguous):
+        assert years is not None
+        flags = _ambiguity_flags(expression, outcome, years, model_iso)
+        flags.append(Flag(code="date_unresolved", reason=f"could not resolve the year of {expression!r}"))
+        return ResolvedDate(expression=expression, method="year_ambiguous"), flags
+    res = outcome
+    flags += _weekday_flags(res, parts) + _model_flags(model_iso, model, res) + _office_term_flags(res, years)
     if res is None:
         contradicted = any(f.code == "date_contradicts_page_date" for f in flags)
         flags.append(Flag(code="date_unresolved", reason=f"could not resolve {expression or 'a missing date'!r}"))

@@ -179,6 +179,51 @@ def test_office_roles_classify_equivalent_titles() -> None:
     assert office_roles("Assistant Secretary of State for East Asian and Pacific Affairs") == frozenset()
 
 
+# ---------------------------------------------------------------- office years (dating pages without a date)
+
+
+def test_office_years_of_blinken_as_secretary_of_state(index: ActorIndex) -> None:
+    years = index.office_years([index.match("Blinken")], ["Secretary of State"])
+    assert years == range(2021, 2026)  # 2021-01-26 .. 2025-01-20, inclusive
+
+
+def test_office_years_intersect_rubio_and_wang_yi(index: ActorIndex) -> None:
+    refs = [index.match("Marco Rubio"), index.match("Wang Yi")]
+    assert index.office_years([refs[1]], ["Foreign Minister"]) == range(2013, 2027)
+    # corpus/000: Rubio's open term ends at the data horizon, 2026.
+    assert index.office_years(refs, ["US Secretary of State", "Chinese Foreign Minister"]) == range(2025, 2027)
+
+
+def test_office_years_of_003_blinken_and_wang_yi(index: ActorIndex) -> None:
+    refs = [index.match("Antony Blinken"), index.match("Wang Yi"), index.match("Daniel Russel")]
+    titles = ["US Secretary of State", "Chinese Foreign Minister", "top US diplomat"]
+    assert index.office_years(refs, titles) == range(2021, 2026)  # the unmatched Russel adds nothing
+
+
+def test_office_years_without_an_office_title_use_all_offices(index: ActorIndex) -> None:
+    blinken = index.match("Blinken")
+    assert index.office_years([blinken], ["top US diplomat"]) == range(2013, 2026)
+    assert index.office_years([blinken], [None]) == range(2013, 2026)
+
+
+def test_office_years_former_title_runs_to_the_horizon(index: ActorIndex) -> None:
+    assert index.office_years([index.match("John Kerry")], ["former Secretary of State"]) == range(2013, 2027)
+
+
+def test_office_years_without_constraint_is_none(index: ActorIndex) -> None:
+    assert index.office_years([], []) is None
+    assert index.office_years([index.match("Mark Zuckerberg")], ["Secretary of State"]) is None
+    assert index.office_years([index.match("Blinken")], ["Secretary of Defense"]) is None  # never held
+    assert index.office_years([index.match("Blinken")], ["Chinese Foreign Minister"]) is None  # other country
+    kerry_and_rubio = [index.match("John Kerry"), index.match("Marco Rubio")]
+    assert index.office_years(kerry_and_rubio, ["Secretary of State"] * 2) is None  # terms share no year
+
+
+def test_office_years_needs_one_title_per_participant(index: ActorIndex) -> None:
+    with pytest.raises(ValueError):
+        index.office_years([index.match("Blinken")], [])
+
+
 # ---------------------------------------------------------------- title checks
 
 

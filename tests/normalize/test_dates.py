@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from extractor.normalize.actors import load_actors
 from extractor.normalize.dates import parse_publication_date, resolve_meeting_date
 from schemas.extraction import DatePrecision
 from schemas.records import Flag
@@ -207,6 +208,131 @@ def test_invalid_model_iso_is_flagged() -> None:
     resolved, flags = resolve_meeting_date("yesterday", "13/07/2023", dt.date(2024, 4, 14), "")
     assert resolved.iso == "2024-04-13"
     assert codes(flags) == ["date_model_invalid"]
+
+
+# --------------------------------------------------------------------------- no page date: years from office terms
+
+BLINKEN_SECSTATE = range(2021, 2026)  # 2021-01-26 .. 2025-01-20
+RUBIO_SECSTATE = range(2025, 2027)  # 2025-01-21 .. open (data horizon 2026)
+
+
+def test_000_september_10th_is_ambiguous_over_rubios_term() -> None:
+    resolved, flags = resolve_meeting_date("On September 10th", None, None, body("000"), years=RUBIO_SECSTATE)
+    assert resolved.iso is None
+    assert resolved.precision is DatePrecision.unknown
+    assert resolved.method == "year_ambiguous"
+    assert codes(flags) == ["date_year_ambiguous", "date_unresolved"]
+    assert "2025, 2026" in flags[0].reason
+
+
+def test_000_ambiguous_year_does_not_take_the_models_guess() -> None:
+    resolved, flags = resolve_meeting_date("On September 10th", "2026-09-10", None, body("000"), years=RUBIO_SECSTATE)
+    assert resolved.iso is None
+    assert "2026-09-10" in flags[0].reason
+
+
+def test_000_september_10th_with_a_single_office_year() -> None:
+    resolved, flags = resolve_meeting_date("On September 10th", None, None, body("000"), years=range(2025, 2026))
+    assert (resolved.iso, resolved.method, resolved.confidence) == ("2025-09-10", "office_term", "medium")
+    assert resolved.precision is DatePrecision.day
+    assert flags == []
+
+
+def test_000_in_july_with_a_single_office_year_has_month_precision() -> None:
+    resolved, flags = resolve_meeting_date("in July", None, None, body("000"), years=range(2025, 2026))
+    assert (resolved.iso, resolved.precision, resolved.method) == ("2025-07", DatePrecision.month, "office_term")
+    assert flags == []
+
+
+def test_003_on_saturday_from_the_yearless_dateline_and_blinkens_term() -> None:
+    published, dateline = parse_publication_date(body("003"))
+    assert published is None
+    resolved, flags = resolve_meeting_date(
+        "on Saturday", None, published, body("003"), years=BLINKEN_SECSTATE, dateline=dateline
+    )
+    assert resolved.iso == "2022-07-09"  # the only year of the term in which July 9 is a Saturday
+    assert (resolved.method, resolved.confidence) == ("dateline_weekday", "low")
+    assert flags == []
+
+
+def test_003_on_saturday_with_one_office_year_is_relative_to_the_dateline() -> None:
+    dateline = "NUSA DUA, Indonesia, July 9 (Reuters)"
+    resolved, _ = resolve_meeting_date(
+        "on Saturday", None, None, body("003"), years=range(2023, 2024), dateline=dateline
+    )
+    assert (resolved.iso, resolved.method) == ("2023-07-08", "weekday_relative_to_dateline")
+    assert resolved.confidence == "medium"
+
+
+def test_003_on_saturday_without_a_years_dateline_match_is_ambiguous() -> None:
+    dateline = "NUSA DUA, Indonesia, July 9 (Reuters)"
+    resolved, flags = resolve_meeting_date(
+        "on Saturday", None, None, body("003"), years=range(2023, 2026), dateline=dateline
+    )
+    assert resolved.iso is None
+    assert "date_year_ambiguous" in codes(flags)
+    assert "2023, 2024, 2025" in flags[0].reason
+
+
+def test_003_on_saturday_without_dateline_is_not_guessed_from_office_years() -> None:
+    resolved, flags = resolve_meeting_date("on Saturday", None, None, body("003"), years=BLINKEN_SECSTATE)
+    assert resolved.iso is None
+    assert codes(flags) == ["date_unresolved"]
+
+
+def test_dateline_with_year_stands_in_for_the_page_date() -> None:
+    dateline = "BEIJING, April 26, 2024 (Reuters)"
+    resolved, _ = resolve_meeting_date("on Friday", None, None, body("004"), years=BLINKEN_SECSTATE, dateline=dateline)
+    assert (resolved.iso, resolved.method) == ("2024-04-26", "weekday_relative_to_published")
+
+
+def test_002_weekday_picks_the_one_year_in_blinkens_term() -> None:
+    resolved, flags = resolve_meeting_date("Friday (Oct 27)", None, None, body("002"), years=BLINKEN_SECSTATE)
+    assert (resolved.iso, resolved.method, resolved.confidence) == ("2023-10-27", "weekday_consistency", "medium")
+    assert flags == []
+
+
+def test_002_weekday_fitting_two_office_years_is_ambiguous() -> None:
+    # Wang Yi as foreign minister alone: 2013-2026; Oct 27 was a Friday in 2017 and 2023.
+    resolved, flags = resolve_meeting_date("Friday (Oct 27)", None, None, body("002"), years=range(2013, 2027))
+    assert resolved.iso is None
+    assert "date_year_ambiguous" in codes(flags)
+    assert "2017, 2023" in flags[0].reason
+
+
+def test_weekday_fitting_no_office_year_is_flagged_not_moved() -> None:
+    resolved, flags = resolve_meeting_date("Thursday (Oct 27)", None, None, "", years=range(2023, 2024))
+    assert (resolved.iso, resolved.method, resolved.confidence) == ("2023-10-27", "office_term", "low")
+    assert codes(flags) == ["date_weekday_mismatch"]
+
+
+def test_with_page_date_years_only_cross_check() -> None:
+    resolved, flags = resolve_meeting_date(
+        "September 10th", None, dt.date(2025, 9, 11), body("000"), years=RUBIO_SECSTATE
+    )
+    assert (resolved.iso, resolved.method) == ("2025-09-10", "month_day_relative_to_published")
+    assert flags == []
+    # 002 dated 2023 but the participants' titles pointing to Rubio's term: the page date wins, the clash is reported.
+    published = dt.date(2023, 10, 28)
+    resolved, flags = resolve_meeting_date("Friday (Oct 27)", None, published, body("002"), years=RUBIO_SECSTATE)
+    assert (resolved.iso, resolved.confidence) == ("2023-10-27", "high")
+    assert codes(flags) == ["date_outside_office_term"]
+    assert "2025-2026" in flags[0].reason
+
+
+def test_explicit_year_outside_office_years_is_flagged() -> None:
+    resolved, flags = resolve_meeting_date("September 10th, 2025", None, None, "", years=range(2013, 2018))
+    assert (resolved.iso, resolved.method) == ("2025-09-10", "explicit")
+    assert codes(flags) == ["date_outside_office_term"]
+
+
+def test_003_end_to_end_with_office_years_from_the_actor_data() -> None:
+    index = load_actors()
+    refs = [index.match("Antony Blinken"), index.match("Wang Yi")]
+    years = index.office_years(refs, ["US Secretary of State", "Chinese Foreign Minister"])
+    _, dateline = parse_publication_date(body("003"))
+    resolved, _ = resolve_meeting_date("on Saturday", None, None, body("003"), years=years, dateline=dateline)
+    assert resolved.iso == "2022-07-09"
 
 
 # --------------------------------------------------------------------------- parse_publication_date
