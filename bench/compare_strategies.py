@@ -14,7 +14,6 @@ import argparse
 import json
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -31,14 +30,14 @@ CONFIGS = [
 
 
 def run_one(model: str, strategy: str, version: str, out: Path) -> dict[str, object]:
-    with tempfile.TemporaryDirectory() as cache:
-        command = [
-            sys.executable, "-m", "extractor.cli", "run", str(ROOT / "corpus"), "--out", str(out),
-            "--model", model, "--strategy", strategy, "--prompt-version", version,
-        ]  # fmt: skip
-        started = time.monotonic()
-        done = subprocess.run(command, env=_env(cache), capture_output=True, text=True, check=False)
-        seconds = time.monotonic() - started
+    cache = out / "cache"  # kept: re-scoring after a post-processing change costs no model time
+    command = [
+        sys.executable, "-m", "extractor.cli", "run", str(ROOT / "corpus"), "--out", str(out),
+        "--model", model, "--strategy", strategy, "--prompt-version", version,
+    ]  # fmt: skip
+    started = time.monotonic()
+    done = subprocess.run(command, env=_env(str(cache)), capture_output=True, text=True, check=False)
+    seconds = time.monotonic() - started
     (out / "run.log").write_text(done.stdout + done.stderr)
     scores = subprocess.run(
         [sys.executable, "-m", "extractor.cli", "eval", "--gold", str(ROOT / "corpus/gold"), "--pred", str(out),

@@ -40,7 +40,7 @@ def run(
     model: Annotated[str | None, Opt(help="Model name (remote) or local model key.")] = None,
     backend: Annotated[str | None, Opt(help="openai | vllm | ollama | compatible | llama_cpp")] = None,
     local_model: Annotated[Path | None, Opt(help="Any GGUF file for the embedded server.")] = None,
-    strategy: Annotated[str | None, Opt(help="per_type (3 focused calls) | single (1 call).")] = None,
+    strategy: Annotated[str | None, Opt(help="single (1 call per story) | per_type (3 calls).")] = None,
     prompt_version: Annotated[str | None, Opt(help="Prompt version (default: newest).")] = None,
     concurrency: Annotated[int | None, Opt(min=1, help="Articles in flight at once.")] = None,
     max_tokens: Annotated[int | None, Opt(min=64)] = None,

@@ -25,7 +25,7 @@ class Settings:
     api_key: str | None = field(default=None, repr=False)
     model: str | None = None
     backend: str | None = None  # a key of extractor.llm.backends.BACKENDS; None = infer
-    strategy: str = "per_type"
+    strategy: str = "single"
     prompt_version: str | None = None  # None = the newest version of each prompt
     temperature: float = 0.0
     seed: int = 7
