@@ -23,7 +23,7 @@ from extractor.normalize.actors import load_actors
 from extractor.output import write_outputs
 from extractor.pipeline import ArticleOutcome, RunPlan, run_batch, skipped_result
 from extractor.prompts import DEFAULT_PROMPTS_DIR
-from extractor.requests import Target, load_strategy_prompts
+from extractor.requests import Target, load_paragraph_prompts, load_strategy_prompts
 from schemas import Article, ArticleResult, ArticleStatus, Usage
 
 
@@ -73,9 +73,13 @@ def make_plan(settings: Settings, client: LLMClient, prompts_dir: Path = DEFAULT
         seed=settings.seed,
         max_tokens=settings.max_tokens,
     )
-    prompts = load_strategy_prompts(settings.strategy, version, prompts_dir)
     return RunPlan(
-        prompts=prompts, target=target, strategy=settings.strategy, actors=load_actors(), strict=settings.strict
+        prompts=load_strategy_prompts(settings.strategy, version, prompts_dir),
+        paragraph_prompts=load_paragraph_prompts(settings.strategy, version, prompts_dir),
+        target=target,
+        strategy=settings.strategy,
+        actors=load_actors(),
+        strict=settings.strict,
     )
 
 

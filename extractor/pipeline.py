@@ -8,6 +8,7 @@ batch always finishes.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +18,7 @@ from pydantic import BaseModel
 
 from extractor.corpus import SkippedInput
 from extractor.errors import ExtractorError
+from extractor.focus import meeting_paragraphs
 from extractor.llm.seam import LLMClient, complete
 from extractor.normalize.actors import ActorIndex
 from extractor.postprocess import RecordSet, article_flags, build_records
@@ -42,12 +44,17 @@ class RunPlan:
     strategy: str
     actors: ActorIndex
     strict: bool = False
+    paragraph_prompts: list[tuple[PromptTemplate, type[BaseModel]]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return "+".join(t.label for t, _ in [*self.prompts, *self.paragraph_prompts])
 
     def provenance(self, prompt_hash: str) -> Provenance:
         return Provenance(
             model=self.target.model,
             backend=self.target.mode,
-            prompt="+".join(t.label for t, _ in self.prompts),
+            prompt=self.label,
             prompt_hash=prompt_hash,
             strategy=self.strategy,
         )
@@ -62,7 +69,7 @@ def process_article(article: Article, client: LLMClient, plan: RunPlan) -> Artic
         for story in relevant:
             extraction, story_usage, story_hashes = _extract_story(article, story, client, plan)
             usage, hashes = usage + story_usage, hashes + story_hashes
-            provenance = plan.provenance("+".join(story_hashes))
+            provenance = plan.provenance(combined_hash(story_hashes))
             records.extend(build_records(extraction, article, story, provenance, plan.actors, plan.strict))
     except ExtractorError as exc:
         result = _result(article, plan, ArticleStatus.failed, usage, error=str(exc))
@@ -78,14 +85,27 @@ def _extract_story(
     article: Article, story: Story, client: LLMClient, plan: RunPlan
 ) -> tuple[ArticleExtraction, Usage, list[str]]:
     parts, usage, hashes = list[BaseModel](), Usage(), list[str]()
-    for template, model in plan.prompts:
+    for text, template, model in _calls(story, plan):
         request = build_request(
-            template, model, title=story.title, text=story.text, published=article.published, target=plan.target
+            template, model, title=story.title, text=text, published=article.published, target=plan.target
         )
         completion = complete(request, client)
         parts.append(completion.parsed)
         usage, hashes = usage + completion.usage, [*hashes, request.prompt_hash]
     return merge_responses(parts), usage, hashes
+
+
+def _calls(story: Story, plan: RunPlan) -> list[tuple[str, PromptTemplate, type[BaseModel]]]:
+    """(text, template, response model) of every call a story needs, in order."""
+    calls = [(story.text, template, model) for template, model in plan.prompts]
+    if plan.paragraph_prompts:
+        for paragraph in meeting_paragraphs(story.text):
+            calls.extend((paragraph, template, model) for template, model in plan.paragraph_prompts)
+    return calls
+
+
+def combined_hash(hashes: list[str]) -> str:
+    return hashlib.sha256("+".join(hashes).encode()).hexdigest()[:16] if hashes else ""
 
 
 def _result(
@@ -105,8 +125,8 @@ def _result(
         error=error,
         published=article.published,
         model=plan.target.model,
-        prompt="+".join(t.label for t, _ in plan.prompts),
-        prompt_hash="+".join(hashes) if hashes else None,
+        prompt=plan.label,
+        prompt_hash=combined_hash(hashes) if hashes else None,
         usage=usage,
         cache_hit=usage.calls == 0 and usage.cache_hits > 0,
     )

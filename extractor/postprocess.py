@@ -21,6 +21,7 @@ from schemas import (
     Flag,
     Meeting,
     MeetingRecord,
+    MeetingStatus,
     Position,
     PositionRecord,
     Provenance,
@@ -51,6 +52,10 @@ class _Context:
     story: Story
     provenance: Provenance
     actors: ActorIndex
+    names: tuple[str, ...] = ()  # every person the extraction names: resolves a bare "Wang" when unambiguous
+
+    def match(self, name: str) -> ActorRef:
+        return self.actors.match(name, context=self.names)
 
 
 def ground_evidence(evidence: Iterable[str], text: str) -> tuple[list[EvidenceSpan], list[Flag]]:
@@ -68,9 +73,11 @@ def build_records(
     actors: ActorIndex,
     strict: bool = False,
 ) -> RecordSet:
-    ctx = _Context(article, story, provenance, actors)
+    ctx = _Context(article, story, provenance, actors, _names(extraction))
     prefix = f"{article.id}:s{story.index}"
-    meetings = [_meeting(m, f"{prefix}:meeting:{i}", ctx) for i, m in enumerate(extraction.meetings)]
+    meetings = merge_duplicate_meetings(
+        [_meeting(m, f"{prefix}:meeting:{i}", ctx) for i, m in enumerate(extraction.meetings)]
+    )
     statements = [
         _statement(s, f"{prefix}:statement:{i}", ctx, [m.id for m in meetings])
         for i, s in enumerate(extraction.statements)
@@ -80,11 +87,17 @@ def build_records(
     return drop_ungrounded(records) if strict else records
 
 
+def _names(extraction: ArticleExtraction) -> tuple[str, ...]:
+    people = [p.name for m in extraction.meetings for p in m.participants]
+    people += [s.speaker for s in extraction.statements] + [p.holder for p in extraction.positions]
+    return tuple(dict.fromkeys(people))
+
+
 def _meeting(meeting: Meeting, record_id: str, ctx: _Context) -> MeetingRecord:
     meeting, flags = reconcile_meeting(meeting)
     evidence, evidence_flags = ground_evidence(meeting.evidence, ctx.article.text)
     flags += evidence_flags
-    participants = [ctx.actors.match(p.name) for p in meeting.participants]
+    participants = [ctx.match(p.name) for p in meeting.participants]
     date, date_flags = _resolve_date(meeting, participants, ctx)
     on = _as_date(date.iso)
     title_flags = [
@@ -116,7 +129,7 @@ def _statement(statement: Statement, record_id: str, ctx: _Context, meeting_ids:
     meeting_id = meeting_ids[index] if index is not None and 0 <= index < len(meeting_ids) else None
     return StatementRecord(
         id=record_id, article_id=ctx.article.id, story=ctx.story.index, statement=checked, evidence=evidence,
-        flags=flags + evidence_flags, provenance=ctx.provenance, speaker=ctx.actors.match(checked.speaker),
+        flags=flags + evidence_flags, provenance=ctx.provenance, speaker=ctx.match(checked.speaker),
         meeting_id=meeting_id,
     )  # fmt: skip
 
@@ -125,8 +138,47 @@ def _position(position: Position, record_id: str, ctx: _Context) -> PositionReco
     evidence, flags = ground_evidence(position.evidence, ctx.article.text)
     return PositionRecord(
         id=record_id, article_id=ctx.article.id, story=ctx.story.index, position=position, evidence=evidence,
-        flags=flags, provenance=ctx.provenance, holder=ctx.actors.match(position.holder),
+        flags=flags, provenance=ctx.provenance, holder=ctx.match(position.holder),
     )  # fmt: skip
+
+
+def _participant_key(record: MeetingRecord) -> frozenset[str]:
+    return frozenset((p.canonical_name or p.name_as_written).casefold() for p in record.participants)
+
+
+def _same_event(a: MeetingRecord, b: MeetingRecord) -> bool:
+    """Same people, dates that do not disagree, and both held or both not yet held."""
+    if _participant_key(a) != _participant_key(b):
+        return False
+    if (a.meeting.status is MeetingStatus.held) != (b.meeting.status is MeetingStatus.held):
+        return False
+    x, y = a.date.iso, b.date.iso
+    return x is None or y is None or x.startswith(y) or y.startswith(x)
+
+
+def merge_duplicate_meetings(records: list[MeetingRecord]) -> list[MeetingRecord]:
+    """One record per event: a meeting reported in several paragraphs (or by several calls) is merged into
+    its first report, which gains the others' evidence and, if it had none, their date."""
+    kept: list[MeetingRecord] = []
+    for record in records:
+        match = next((i for i, k in enumerate(kept) if _same_event(k, record)), None)
+        if match is None:
+            kept.append(record)
+        else:
+            kept[match] = _absorb(kept[match], record)
+    return kept
+
+
+def _absorb(first: MeetingRecord, other: MeetingRecord) -> MeetingRecord:
+    known = {span.text for span in first.evidence}
+    changes: dict[str, object] = {
+        "evidence": first.evidence + [s for s in other.evidence if s.text not in known],
+        "flags": [*first.flags, Flag(code="merged_duplicate", reason=f"also reported as {other.id}")],
+    }
+    if first.date.iso is None and other.date.iso is not None:
+        changes["date"] = other.date
+        changes["meeting"] = first.meeting.model_copy(update={"date_text": other.meeting.date_text})
+    return first.model_copy(update=changes)
 
 
 def _as_date(iso: str | None) -> dt.date | None:

@@ -28,6 +28,11 @@ STRATEGIES: dict[str, tuple[tuple[str, type[BaseModel]], ...]] = {
         ("statements", QuoteCheckedStatements),
         ("positions", PositionList),
     ),
+    "focused": (("extract_all", QuoteCheckedExtraction),),
+}
+# strategy → calls made once per paragraph that mentions a contact (extractor.focus)
+PARAGRAPH_CALLS: dict[str, tuple[tuple[str, type[BaseModel]], ...]] = {
+    "focused": (("meetings", MeetingList),),
 }
 
 
@@ -86,6 +91,12 @@ def load_strategy_prompts(
     if strategy not in STRATEGIES:
         raise InputError(f"unknown strategy {strategy!r}; choose one of {sorted(STRATEGIES)}")
     return [(load_prompt(name, version, prompts_dir), model) for name, model in STRATEGIES[strategy]]
+
+
+def load_paragraph_prompts(
+    strategy: str, version: int | None = None, prompts_dir: Path = DEFAULT_PROMPTS_DIR
+) -> list[tuple[PromptTemplate, type[BaseModel]]]:
+    return [(load_prompt(name, version, prompts_dir), model) for name, model in PARAGRAPH_CALLS.get(strategy, ())]
 
 
 def build_request(

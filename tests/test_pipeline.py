@@ -46,3 +46,26 @@ def test_one_failure_does_not_stop_the_batch(
     assert [o.result.status for o in outcomes] == [ArticleStatus.failed, ArticleStatus.ok]
     assert "HTTP 404" in (outcomes[0].result.error or "")
     assert len(done) == 2
+
+
+def test_focused_strategy_asks_each_contact_paragraph_about_meetings(
+    corpus_dir: Path, make_client: Callable[..., LLMClient], fake_server: FakeServer
+) -> None:
+    from extractor.focus import meeting_paragraphs
+    from extractor.requests import load_paragraph_prompts
+
+    (article,), _ = load_corpus([corpus_dir / "000_bf9e0f4ef3c2686e.txt"])
+    paragraphs = meeting_paragraphs(article.text)
+    fake_server.answer(EMPTY["single"][0])
+    for _ in paragraphs:
+        fake_server.answer('{"meetings": []}')
+    plan = _plan("focused")
+    plan = RunPlan(
+        plan.prompts, plan.target, "focused", plan.actors, paragraph_prompts=load_paragraph_prompts("focused")
+    )
+    outcome = process_article(article, make_client(), plan)
+    assert outcome.result.status is ArticleStatus.ok
+    assert len(fake_server.requests) == 1 + len(paragraphs) >= 4
+    user_messages = [r["messages"][-1]["content"] for r in fake_server.requests[1:]]
+    assert all(p in m for p, m in zip(paragraphs, user_messages, strict=True))
+    assert outcome.result.prompt == "extract_all@v2+meetings@v2"

@@ -99,3 +99,24 @@ def test_headline_mismatch_in_000_and_stitched_stories_in_001(corpus_dir: Path, 
     assert codes == ["off_topic_story_skipped"] * 5
     stories = split_stories(a004.title, a004.text)
     assert article_flags(a004, stories, stories, actors) == []
+
+
+def test_one_meeting_reported_in_two_paragraphs_becomes_one_record(corpus_dir: Path, actors: ActorIndex) -> None:
+    article = _article(corpus_dir, "004")
+    first = Meeting(
+        participants=[Participant(name="Antony Blinken"), Participant(name="Wang Yi")], status=MeetingStatus.held,
+        evidence=["U.S. Secretary of State Antony Blinken met Chinese Foreign Minister Wang Yi in Beijing on Friday"],
+    )  # fmt: skip
+    again = Meeting(
+        participants=[Participant(name="Blinken"), Participant(name="Wang")], status=MeetingStatus.held,
+        evidence=["As the pair settled into their opening session, Wang told Blinken"],
+    )  # fmt: skip
+    other = Meeting(
+        participants=[Participant(name="Blinken"), Participant(name="Xi Jinping")], status=MeetingStatus.anticipated,
+        evidence=["Blinken is likely to meet Chinese President Xi Jinping today"],
+    )  # fmt: skip
+    meetings = _records(article, ArticleExtraction(meetings=[first, again, other]), actors).meetings
+    assert len(meetings) == 2
+    merged = meetings[0]
+    assert [e.text for e in merged.evidence] == first.evidence + again.evidence
+    assert "merged_duplicate" in {f.code for f in merged.flags}
