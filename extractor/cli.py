@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -152,6 +153,8 @@ def export_schemas(directory: Annotated[Path, Opt()] = Path("schemas/json")) -> 
 
 
 def main() -> None:
+    # instructor logs every exhausted re-ask at ERROR; the run reports those articles itself (flags, summary).
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
     try:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)

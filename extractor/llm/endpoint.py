@@ -73,7 +73,11 @@ def open_client(settings: Settings) -> Iterator[LLMClient]:
     cache = ResponseCache(settings.cache_dir / "responses") if settings.use_cache else None
     try:
         if settings.base_url or settings.api_key:
-            yield _remote_client(settings, cache)
+            client = _remote_client(settings, cache)
+            try:
+                yield client
+            finally:
+                client.close()
         else:
             with _local_client(settings, cache) as client:
                 yield client
@@ -115,7 +119,7 @@ def _local_client(settings: Settings, cache: ResponseCache | None) -> Iterator[L
         return client
 
     with stack:
-        yield LLMClient(
+        client = LLMClient(
             connect=connect,
             backend=get_backend(LOCAL_BACKEND),
             model=identity,
@@ -124,6 +128,10 @@ def _local_client(settings: Settings, cache: ResponseCache | None) -> Iterator[L
             max_reasks=settings.max_reasks,
             transport_attempts=settings.max_transport_retries + 1,
         )
+        try:
+            yield client
+        finally:
+            client.close()  # before the server stops: no half-open sockets left behind
 
 
 def _running_server(settings: Settings, identity: str) -> ServerInfo | None:

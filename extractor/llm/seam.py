@@ -46,6 +46,12 @@ class LLMClient:
     _sdk: openai.OpenAI | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def close(self) -> None:
+        with self._lock:
+            if self._sdk is not None:
+                self._sdk.close()
+                self._sdk = None
+
     @property
     def sdk(self) -> openai.OpenAI:
         with self._lock:
