@@ -13,6 +13,8 @@ ExtractorError
 
 from __future__ import annotations
 
+from schemas import Usage
+
 
 class ExtractorError(Exception):
     """Root of every error extractor raises on purpose."""
@@ -31,7 +33,11 @@ class PromptError(ExtractorError):
 
 
 class LLMError(ExtractorError):
-    pass
+    """`usage` counts the tokens the failed call spent (every attempt), so a failure is not free in the report."""
+
+    def __init__(self, message: str, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage if usage is not None else Usage()
 
 
 class TransportError(LLMError):

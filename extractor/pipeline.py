@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from extractor.corpus import SkippedInput
-from extractor.errors import ExtractorError
+from extractor.errors import ExtractorError, LLMError
 from extractor.focus import meeting_paragraphs
 from extractor.llm.seam import LLMClient, complete
 from extractor.normalize.actors import ActorIndex
@@ -72,7 +72,8 @@ def process_article(article: Article, client: LLMClient, plan: RunPlan) -> Artic
             provenance = plan.provenance(combined_hash(story_hashes))
             records.extend(build_records(extraction, article, story, provenance, plan.actors, plan.strict))
     except ExtractorError as exc:
-        result = _result(article, plan, ArticleStatus.failed, usage, error=str(exc))
+        spent = usage + exc.usage if isinstance(exc, LLMError) else usage
+        result = _result(article, plan, ArticleStatus.failed, spent, error=str(exc))
         return ArticleOutcome(result, seconds=time.monotonic() - started)
     result = _result(article, plan, ArticleStatus.ok, usage, hashes=hashes)
     result.stories = len(stories)

@@ -89,7 +89,11 @@ def complete(request: LLMRequest, client: LLMClient) -> Completion:
         parsed = request.response_model.model_validate(entry["data"])
         return Completion(parsed, Usage(cache_hits=1), cache_hit=True)
     meter = _UsageMeter()
-    parsed = _ask(request, client, meter)
+    try:
+        parsed = _ask(request, client, meter)
+    except LLMError as exc:
+        exc.usage = exc.usage + meter.usage
+        raise
     if client.cache is not None:
         client.cache.put(key, {"data": parsed.model_dump(mode="json"), "usage": meter.usage.model_dump()})
     return Completion(parsed, meter.usage, cache_hit=False)

@@ -124,3 +124,13 @@ def test_openai_backend_uses_tool_calls(make_client: Callable[..., LLMClient], f
     sent = fake_server.requests[0]
     assert sent["tools"][0]["function"]["name"] == "MeetingList"
     assert "response_format" not in sent
+
+
+def test_a_failed_call_still_reports_the_tokens_it_spent(
+    make_client: Callable[..., LLMClient], fake_server: FakeServer
+) -> None:
+    for _ in range(2):
+        fake_server.answer('{"meetings": [{"participants": "nobody"}]}')
+    with pytest.raises(LLMError) as caught:
+        complete(_request("meetings", MeetingList), make_client(max_reasks=1))
+    assert (caught.value.usage.calls, caught.value.usage.prompt_tokens) == (2, 20)
