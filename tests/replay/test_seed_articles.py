@@ -10,12 +10,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz
 
 from extractor.batch import run_corpus
 from extractor.config import Settings
 from extractor.corpus import load_corpus
-from extractor.ground import verify_quote
-from schemas import Alignment, ArticleResult, MeetingRecord, PositionRecord, StatementKind, StatementRecord
+from extractor.ground import FUZZY_THRESHOLD, normalise, verify_quote
+from schemas import (
+    Alignment,
+    ArticleResult,
+    EvidenceSpan,
+    MeetingRecord,
+    PositionRecord,
+    StatementKind,
+    StatementRecord,
+)
 from tests.replay.conftest import ROOT
 
 SEEDS = sorted(p.name for p in (ROOT / "corpus").glob("*.txt"))
@@ -50,13 +59,27 @@ def test_seed_article(name: str, replay_settings: Settings, tmp_path: Path) -> N
         for record in rows:
             assert record.article_id == article.id
             for span in record.evidence:
-                if span.alignment is not Alignment.not_found:
-                    assert span.start is not None and span.end is not None
-                    assert 0 <= span.start < span.end <= len(article.text)
+                _assert_slices_to_evidence(span, article.text)
     for statement in records["statements"]:
         if statement.statement.kind is StatementKind.quote:
             assert verify_quote(statement.statement.text, article.text), statement.statement.text
     assert _summary(result, records) == EXPECTED[name]
+
+
+def _assert_slices_to_evidence(span: EvidenceSpan, text: str) -> None:
+    """Offsets give back the evidence: to the letter (exact), up to quotes/dashes/spaces (normalised), or
+    above the fuzzy threshold (fuzzy)."""
+    if span.alignment is Alignment.not_found:
+        assert span.start is None and span.end is None
+        return
+    assert span.start is not None and span.end is not None and 0 <= span.start < span.end <= len(text)
+    passage = text[span.start : span.end]
+    if span.alignment is Alignment.exact:
+        assert passage == span.text.strip()
+    elif span.alignment is Alignment.normalised:
+        assert normalise(passage) == normalise(span.text.strip())
+    else:
+        assert fuzz.partial_ratio(normalise(span.text).lower(), normalise(passage).lower()) >= FUZZY_THRESHOLD - 10
 
 
 def _summary(result: ArticleResult, records: dict[str, list]) -> dict[str, object]:  # type: ignore[type-arg]
