@@ -34,6 +34,7 @@ from schemas import MeetingList
 
 ROOT = Path(__file__).resolve().parents[1]
 THREADS = os.cpu_count() or 2
+SERVER_REPEAT_PENALTY = 1.1
 
 
 def through_extractor(
@@ -57,16 +58,21 @@ def through_extractor(
     return time.perf_counter() - started, prompt, completion, bodies
 
 
-def through_llama(model_path: Path, bodies: list[dict[str, Any]]) -> tuple[float, int, int]:
+def load_llama(model_path: Path) -> Any:
     from llama_cpp import Llama
 
     llm = Llama(model_path=str(model_path), n_ctx=N_CTX, n_threads=THREADS, verbose=False)
     llm.create_chat_completion(messages=[{"role": "user", "content": "hi"}], max_tokens=1)  # warm-up, like the server's
+    return llm
+
+
+def through_llama(llm: Any, bodies: list[dict[str, Any]]) -> tuple[float, int, int]:
     prompt, completion, started = 0, 0, time.perf_counter()
     for body in bodies:
         out = llm.create_chat_completion(
             messages=body["messages"], response_format=body["response_format"], temperature=body["temperature"],
             seed=body.get("seed"), max_tokens=body["max_tokens"],
+            repeat_penalty=SERVER_REPEAT_PENALTY,  # the server's default for requests that do not set it
         )  # fmt: skip
         prompt += out["usage"]["prompt_tokens"]
         completion += out["usage"]["completion_tokens"]
@@ -76,21 +82,27 @@ def through_llama(model_path: Path, bodies: list[dict[str, Any]]) -> tuple[float
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", nargs="+", default=["004_f280014935800b08.txt", "000_bf9e0f4ef3c2686e.txt"])
+    parser.add_argument("--rounds", type=int, default=2, help="A and B alternate this many times")
     args = parser.parse_args()
     settings = settings_from_env()
     articles, _ = load_corpus([ROOT / "corpus" / name for name in args.articles])
     model_path, identity = local_weights_path(settings), local_identity(settings)
+    a_s = a_p = a_c = b_s = b_p = b_c = 0.0
     with ephemeral_server(model_path, identity, settings.cache_dir / "logs") as info:
         sdk = openai.OpenAI(base_url=info.base_url, api_key="x", max_retries=0)
         sdk.chat.completions.create(model=identity, messages=[{"role": "user", "content": "hi"}], max_tokens=1)
-        a_s, a_p, a_c, bodies = through_extractor(info.base_url, identity, articles)
-    b_s, b_p, b_c = through_llama(model_path, bodies)
+        llm = load_llama(model_path)  # both loaded; only one computes at a time
+        for _ in range(args.rounds):
+            s, p, c, bodies = through_extractor(info.base_url, identity, articles)
+            a_s, a_p, a_c = a_s + s, a_p + p, a_c + c
+            s, p, c = through_llama(llm, bodies)
+            b_s, b_p, b_c = b_s + s, b_p + p, b_c + c
     print(f"{'path':<34}{'seconds':>9}{'prompt tok':>12}{'compl tok':>11}{'tok/s (all)':>13}{'compl tok/s':>13}")
     for name, s, p, c in (
         ("A extractor -> HTTP server", a_s, a_p, a_c),
         ("B llama_cpp.Llama in-process", b_s, b_p, b_c),
     ):
-        print(f"{name:<34}{s:>9.1f}{p:>12}{c:>11}{(p + c) / s:>13.1f}{c / s:>13.2f}")
+        print(f"{name:<34}{s:>9.1f}{p:>12.0f}{c:>11.0f}{(p + c) / s:>13.1f}{c / s:>13.2f}")
     ratio = ((a_p + a_c) / a_s) / ((b_p + b_c) / b_s)
     print(f"throughput ratio A/B = {ratio:.3f}  (overhead {100 * (1 - ratio):.1f}%; target <= 10%)")
     if (a_p, a_c) != (b_p, b_c):
