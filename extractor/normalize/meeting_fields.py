@@ -73,17 +73,19 @@ def status_cue(evidence: Sequence[str]) -> MeetingStatus | None:
     return None
 
 
-def about_participants(meeting: Meeting) -> list[str]:
-    """The evidence sentences that name a participant (all of them if none does)."""
+def naming_participants(meeting: Meeting) -> list[str]:
+    """The evidence sentences that name at least one participant (by surname)."""
     surnames = [p.name.split()[-1] for p in meeting.participants if p.name.split()]
-    named = [e for e in meeting.evidence if any(s in e for s in surnames)]
-    return named or list(meeting.evidence)
+    return [e for e in meeting.evidence if any(s in e for s in surnames)]
 
 
 def reconcile_meeting(meeting: Meeting) -> tuple[Meeting, list[Flag]]:
-    evidence = about_participants(meeting)
+    evidence = naming_participants(meeting)
     changes: dict[str, object] = {}
     flags: list[Flag] = []
+    if not evidence:
+        flags.append(Flag(code="evidence_names_no_participant", reason="no evidence sentence names a participant"))
+        evidence = list(meeting.evidence)
     if not meeting.date_text and (expression := date_expression_in(evidence)):
         changes["date_text"] = expression
         flags.append(Flag(code="date_text_from_evidence", reason=f"date expression {expression!r} read from evidence"))

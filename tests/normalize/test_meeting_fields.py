@@ -50,3 +50,13 @@ def test_agreeing_fields_are_left_alone() -> None:
     meeting = _meeting(BEIJING, status=MeetingStatus.held, format=MeetingFormat.in_person, date_text="on Friday")
     fixed, flags = reconcile_meeting(meeting)
     assert fixed == meeting and flags == []
+
+
+def test_evidence_that_names_no_participant_is_flagged() -> None:
+    yellen = "Ahead of the talks, U.S. Treasury Secretary Janet Yellen also signalled that the Biden administration"
+    meeting = Meeting(
+        participants=[Participant(name="Antony Blinken"), Participant(name="Wang Xiaohong")],
+        status=MeetingStatus.planned, evidence=[yellen],
+    )  # fmt: skip
+    _, flags = reconcile_meeting(meeting)
+    assert [f.code for f in flags] == ["evidence_names_no_participant"]
