@@ -22,7 +22,8 @@ class Settings:
     """Everything a run needs to know. Built once; passed down explicitly."""
 
     base_url: str | None = None
-    api_key: str | None = field(default=None, repr=False)
+    api_key: str | None = field(default=None, repr=False)  # OPENAI_API_KEY: sent to api.openai.com only
+    server_api_key: str | None = field(default=None, repr=False)  # EXTRACTOR_API_KEY: for a --base-url server
     model: str | None = None
     backend: str | None = None  # a key of extractor.llm.backends.BACKENDS; None = infer
     strategy: str = "single"
@@ -55,6 +56,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     return Settings(
         base_url=env.get("EXTRACTOR_BASE_URL") or env.get("OPENAI_BASE_URL") or None,
         api_key=env.get("OPENAI_API_KEY") or None,
+        server_api_key=env.get("EXTRACTOR_API_KEY") or None,
         model=env.get("EXTRACTOR_MODEL") or None,
         backend=env.get("EXTRACTOR_BACKEND") or None,
         cache_dir=Path(cache) if cache else default_cache_dir(),

@@ -46,6 +46,11 @@ def write_outputs(out_dir: Path, tables: dict[str, Sequence[BaseModel]]) -> list
     written = []
     for name in OUTPUT_FILES:
         path = out_dir / name
-        write_atomic(path, to_jsonl(tables.get(name, [])))
+        try:
+            write_atomic(path, to_jsonl(tables.get(name, [])))
+        except OSError as exc:
+            raise InputError(
+                f"--out {out_dir}: cannot write {name} ({exc.strerror}); results are in the cache"
+            ) from exc
         written.append(path)
     return written

@@ -27,3 +27,12 @@ def test_interrupted_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytes
         write_atomic(path, "new\n")
     assert path.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["f.jsonl"]  # no temp file left behind
+
+
+def test_an_unwritable_out_dir_is_a_one_line_error(tmp_path: Path) -> None:
+    from extractor.errors import InputError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(InputError, match="--out"):
+        write_outputs(blocker / "out", {})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import httpx2
 import openai
@@ -90,7 +91,9 @@ def _remote_client(settings: Settings, cache: ResponseCache | None) -> LLMClient
     if settings.base_url and not settings.model:
         raise ConfigError("--base-url needs --model NAME (the model name the server expects)")
     backend = get_backend(settings.backend or infer_backend(settings.base_url))
-    url, key, timeout = settings.base_url, settings.api_key, settings.timeout_s
+    url, timeout = settings.base_url, settings.timeout_s
+    # OPENAI_API_KEY goes to OpenAI only; another server gets EXTRACTOR_API_KEY (or nothing).
+    key = settings.server_api_key if url and not _is_openai(url) else settings.api_key
     return LLMClient(
         connect=lambda: sdk_client(url, key, timeout),
         backend=backend,
@@ -102,6 +105,10 @@ def _remote_client(settings: Settings, cache: ResponseCache | None) -> LLMClient
     )
 
 
+def _is_openai(url: str) -> bool:
+    return urlparse(url).hostname == "api.openai.com"
+
+
 @contextlib.contextmanager
 def _local_client(settings: Settings, cache: ResponseCache | None) -> Iterator[LLMClient]:
     identity = local_identity(settings)
@@ -111,11 +118,13 @@ def _local_client(settings: Settings, cache: ResponseCache | None) -> Iterator[L
         if settings.replay:
             return sdk_client(REPLAY_BASE_URL, None, settings.timeout_s)
         require_llama_cpp()
-        info = _running_server(settings, identity) or stack.enter_context(
-            ephemeral_server(local_weights_path(settings), identity, settings.cache_dir / "logs")
-        )
-        client = sdk_client(info.base_url, None, settings.timeout_s)
-        check_schema_enforced(client, get_backend(LOCAL_BACKEND), identity)
+        with contextlib.ExitStack() as attempt:  # handed over to `stack` only if the server passes its self-test
+            info = _running_server(settings, identity) or attempt.enter_context(
+                ephemeral_server(local_weights_path(settings), identity, settings.cache_dir / "logs")
+            )
+            client = attempt.enter_context(sdk_client(info.base_url, None, settings.timeout_s))
+            check_schema_enforced(client, get_backend(LOCAL_BACKEND), identity)
+            stack.push(attempt.pop_all())
         return client
 
     with stack:
@@ -142,13 +151,16 @@ def _running_server(settings: Settings, identity: str) -> ServerInfo | None:
 def start_persistent(settings: Settings) -> ServerInfo:
     """`extractor local start`: one server that outlives this process."""
     identity = local_identity(settings)
-    if (running := _running_server(settings, identity)) is not None:
+    if (running := read_state(state_file(settings))) is not None:
+        if running.identity != identity:
+            raise ConfigError(f"a local server with {running.identity} is running; `extractor local stop` it first")
         return running
     require_llama_cpp()
     info = launch(local_weights_path(settings), identity, settings.cache_dir / "logs", detached=True)
     try:
-        check_schema_enforced(sdk_client(info.base_url, None, settings.timeout_s), get_backend(LOCAL_BACKEND), identity)
-    except Exception:
+        with sdk_client(info.base_url, None, settings.timeout_s) as probe:
+            check_schema_enforced(probe, get_backend(LOCAL_BACKEND), identity)
+    except BaseException:
         stop(info)
         raise
     write_state(state_file(settings), info)

@@ -79,7 +79,11 @@ def launch(model_path: Path, identity: str, log_dir: Path, *, detached: bool, th
             start_new_session=detached, preexec_fn=None if detached else _die_with_parent,
         )  # fmt: skip
     info = ServerInfo(process.pid, port, str(model_path), identity, str(log_path))
-    wait_until_ready(info, process)
+    try:
+        wait_until_ready(info, process)
+    except BaseException:  # Ctrl-C or a failed start: never leave a detached server behind
+        stop(info)
+        raise
     return info
 
 

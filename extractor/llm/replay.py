@@ -47,5 +47,6 @@ def cassette(path: Path, *, record: bool) -> Iterator[Any]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
     recorder = vcr.VCR(record_mode="all" if record else "none", **vcr_config())
-    with recorder.use_cassette(str(path), allow_playback_repeats=not record) as tape:
+    # Each recorded interaction answers once, in order: a retried request replays its retry, not its first failure.
+    with recorder.use_cassette(str(path)) as tape:
         yield tape

@@ -19,7 +19,7 @@ from instructor.v2.core.errors import IncompleteOutputException, InstructorRetry
 from pydantic import BaseModel
 from tenacity import RetryCallState
 
-from extractor.errors import LLMError, TransportError
+from extractor.errors import ExtractorError, LLMError, TransportError
 from extractor.llm.backends import Backend
 from extractor.llm.cache import ResponseCache
 from extractor.llm.transport import call_with_retries, wait_for
@@ -44,6 +44,7 @@ class LLMClient:
     transport_attempts: int = 5
     retry_wait: Callable[[RetryCallState], float] = wait_for
     _sdk: openai.OpenAI | None = field(default=None, repr=False)
+    _connect_error: ExtractorError | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def close(self) -> None:
@@ -55,8 +56,14 @@ class LLMClient:
     @property
     def sdk(self) -> openai.OpenAI:
         with self._lock:
+            if self._connect_error is not None:
+                raise self._connect_error  # one failed start-up is not retried for every article
             if self._sdk is None:
-                self._sdk = self.connect()
+                try:
+                    self._sdk = self.connect()
+                except ExtractorError as exc:
+                    self._connect_error = exc
+                    raise
             return self._sdk
 
 
@@ -84,7 +91,7 @@ class _UsageMeter:
 
 
 def complete(request: LLMRequest, client: LLMClient) -> Completion:
-    key = request.cache_key()
+    key = request.cache_key() + f":reasks={client.max_reasks}"  # re-asks decide which answer is kept
     if client.cache is not None and (entry := client.cache.get(key)) is not None:
         parsed = request.response_model.model_validate(entry["data"])
         return Completion(parsed, Usage(cache_hits=1), cache_hit=True)
@@ -118,6 +125,8 @@ def _ask(request: LLMRequest, client: LLMClient, meter: _UsageMeter) -> BaseMode
     except IncompleteOutputException as exc:
         raise LLMError(f"answer cut off at max_tokens={request.max_tokens}; raise --max-tokens") from exc
     except InstructorRetryException as exc:
+        if isinstance(exc.__cause__, ExtractorError) and not isinstance(exc.__cause__, LLMError):
+            raise exc.__cause__ from None  # e.g. the local server would not start: say that, not "no valid answer"
         if (salvaged := _salvage(exc, request)) is not None:
             return salvaged
         raise _explain(exc, request) from exc

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import openai
 import pytest
 
 from extractor.errors import LLMError, TransportError
@@ -134,3 +135,20 @@ def test_a_failed_call_still_reports_the_tokens_it_spent(
     with pytest.raises(LLMError) as caught:
         complete(_request("meetings", MeetingList), make_client(max_reasks=1))
     assert (caught.value.usage.calls, caught.value.usage.prompt_tokens) == (2, 20)
+
+
+def test_a_failed_start_up_is_reported_as_itself_and_not_retried_per_article() -> None:
+    from extractor.errors import ConfigError
+    from extractor.llm.backends import get_backend
+
+    calls = []
+
+    def broken() -> openai.OpenAI:
+        calls.append(1)
+        raise ConfigError("the embedded model needs the local extra")
+
+    client = LLMClient(connect=broken, backend=get_backend("llama_cpp"), model="m", endpoint="e")
+    for _ in range(2):
+        with pytest.raises(ConfigError, match="local extra"):
+            complete(_request("meetings", MeetingList), client)
+    assert calls == [1]
