@@ -72,6 +72,9 @@ def launch(model_path: Path, identity: str, log_dir: Path, *, detached: bool, th
         sys.executable, "-m", "llama_cpp.server", "--model", str(model_path), "--host", "127.0.0.1",
         "--port", str(port), "--n_ctx", str(N_CTX), "--n_threads", str(threads or os.cpu_count() or 2),
         "--verbose", "False",
+        # The server defaults to logits_all=True: logits for every prompt token, which extraction never reads
+        # and which cost ~15% of throughput (bench/local_overhead.py).
+        "--logits_all", "False",
     ]  # fmt: skip
     with log_path.open("wb") as log:
         process = subprocess.Popen(
