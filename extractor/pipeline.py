@@ -154,7 +154,13 @@ def run_batch(
 
     pool = ThreadPoolExecutor(max_workers=max(1, concurrency))
     try:
-        return list(pool.map(work, articles))
-    finally:
-        # On Ctrl-C, don't wait for queued articles: they are simply not done.
+        outcomes = list(pool.map(work, articles))
+    except KeyboardInterrupt:
+        # Don't wait: queued articles are simply not done; in-flight ones end when the server goes away.
         pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # no worker may outlive the client it uses
+        raise
+    pool.shutdown(wait=True)
+    return outcomes

@@ -156,10 +156,19 @@ def read_state(state_file: Path) -> ServerInfo | None:
         info = ServerInfo(**json.loads(state_file.read_text()))
     except (OSError, ValueError, TypeError):
         return None
-    if _alive(info.pid):
+    if _alive(info.pid) and _is_our_server(info):
         return info
     state_file.unlink(missing_ok=True)
     return None
+
+
+def _is_our_server(info: ServerInfo) -> bool:
+    """After a reboot the PID may belong to another program: never adopt (or signal) that one."""
+    try:
+        argv = Path(f"/proc/{info.pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return True  # no /proc (not Linux): the PID check is all there is
+    return b"llama_cpp.server" in argv and str(info.port).encode() in argv
 
 
 def write_state(state_file: Path, info: ServerInfo) -> None:

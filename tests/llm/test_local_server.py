@@ -20,10 +20,22 @@ def _spec(content: bytes, parts: int = 1) -> WeightsSpec:
     )  # fmt: skip
 
 
-def test_state_of_a_live_process_is_kept_even_if_busy(tmp_path: Path) -> None:
-    info = ServerInfo(os.getpid(), 9, "m.gguf", "id", "log")  # alive, and nothing listens on port 9
-    write_state(tmp_path / "s.json", info)
-    assert read_state(tmp_path / "s.json") == info
+def test_state_of_a_live_server_is_kept_even_if_busy(tmp_path: Path) -> None:
+    # A process whose command line looks like our server; nothing listens on port 9, as when it is busy.
+    fake = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "llama_cpp.server", "--port", "9"])
+    try:
+        info = ServerInfo(fake.pid, 9, "m.gguf", "id", "log")
+        write_state(tmp_path / "s.json", info)
+        assert read_state(tmp_path / "s.json") == info
+    finally:
+        fake.kill()
+        fake.wait()
+
+
+def test_a_reused_pid_of_another_program_is_not_adopted(tmp_path: Path) -> None:
+    write_state(tmp_path / "s.json", ServerInfo(os.getpid(), 9, "m.gguf", "id", "log"))
+    assert read_state(tmp_path / "s.json") is None
+    assert not (tmp_path / "s.json").exists()
 
 
 def test_state_of_a_dead_process_is_removed(tmp_path: Path) -> None:
