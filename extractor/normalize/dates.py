@@ -339,7 +339,8 @@ def _candidate_years(
 def _resolve_weekday_consistency(
     parts: _Parts, published: dt.date | None, model: tuple[dt.date, DatePrecision] | None, context: str
 ) -> _Resolution | None:
-    assert parts.month is not None and parts.day is not None and parts.weekday is not None
+    if parts.month is None or parts.day is None or parts.weekday is None:
+        return None
     search = _candidate_years(published, model, context)
     year = _weekday_year(parts.month, parts.day, parts.weekday, search[0]) if search else None
     if search is None or year is None:
@@ -348,8 +349,7 @@ def _resolve_weekday_consistency(
 
 
 def _resolve_month_day(parts: _Parts, published: dt.date | None) -> _Resolution | None:
-    assert parts.month is not None and parts.day is not None
-    if published is None:
+    if parts.month is None or parts.day is None or published is None:
         return None
     for year in range(published.year, published.year - 9, -1):
         date = _safe_date(year, parts.month, parts.day)
@@ -359,7 +359,8 @@ def _resolve_month_day(parts: _Parts, published: dt.date | None) -> _Resolution 
 
 
 def _resolve_day_of_month(parts: _Parts, published: dt.date | None) -> _Resolution | None:
-    assert parts.day is not None
+    if parts.day is None:
+        return None
     if published is None:
         return None
     for back in range(12):
@@ -372,15 +373,15 @@ def _resolve_day_of_month(parts: _Parts, published: dt.date | None) -> _Resoluti
 
 
 def _resolve_month_only(parts: _Parts, published: dt.date | None) -> _Resolution | None:
-    assert parts.month is not None
-    if published is None:
+    if parts.month is None or published is None:
         return None
     year = published.year if parts.month <= published.month else published.year - 1
     return _Resolution(dt.date(year, parts.month, 1), DatePrecision.month, "month_relative_to_published", "medium")
 
 
 def _resolve_weekday(parts: _Parts, published: dt.date | None) -> _Resolution | None:
-    assert parts.weekday is not None
+    if parts.weekday is None:
+        return None
     if published is None:
         return None
     if parts.shift == "last":
@@ -429,11 +430,14 @@ def _resolve_expression(
 
 
 def _span_text(years: range) -> str:
+    if not years:
+        return "unknown"
     return f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
 
 
 def _month_day_in_years(parts: _Parts, years: range) -> _Resolution | _Ambiguous | None:
-    assert parts.month is not None and parts.day is not None
+    if parts.month is None or parts.day is None:
+        return None
     dates = [d for d in (_safe_date(y, parts.month, parts.day) for y in years) if d is not None]
     if parts.weekday is not None:
         fitting = [d for d in dates if d.weekday() == parts.weekday]
@@ -448,7 +452,8 @@ def _month_day_in_years(parts: _Parts, years: range) -> _Resolution | _Ambiguous
 
 
 def _month_in_years(parts: _Parts, years: range) -> _Resolution | _Ambiguous:
-    assert parts.month is not None
+    if parts.month is None:
+        return _Ambiguous(tuple(years), "no month")
     if len(years) == 1:
         return _Resolution(dt.date(years[0], parts.month, 1), DatePrecision.month, "office_term", "medium")
     return _Ambiguous(tuple(years), "no page date")
@@ -713,9 +718,8 @@ def resolve_meeting_date(
         published, day_line = _safe_date(day_line[2], day_line[0], day_line[1]), None
     anchor = (day_line[0], day_line[1]) if day_line is not None else None
     outcome, flags = _resolve(expression, parts, model, published, context, years, anchor)
-    if isinstance(outcome, _Ambiguous):
-        assert years is not None
-        flags = _ambiguity_flags(expression, outcome, years, model_iso)
+    if isinstance(outcome, _Ambiguous):  # only a years window makes a year ambiguous
+        flags = _ambiguity_flags(expression, outcome, years or range(0), model_iso)
         flags.append(Flag(code="date_unresolved", reason=f"could not resolve the year of {expression!r}"))
         return ResolvedDate(expression=expression, method="year_ambiguous"), flags
     res = outcome
