@@ -54,6 +54,12 @@ class Issue(StrEnum):
     military_communication = "military_communication"
     human_rights = "human_rights"
     climate = "climate"
+    security_defense = "security_defense"
+    nuclear_proliferation = "nuclear_proliferation"
+    terrorism = "terrorism"
+    armed_conflict = "armed_conflict"
+    migration_refugees = "migration_refugees"
+    territorial_dispute = "territorial_dispute"
     other = "other"
 
 
