@@ -23,7 +23,8 @@ from extractor.normalize.actors import load_actors
 from extractor.output import write_outputs
 from extractor.pipeline import ArticleOutcome, RunPlan, run_batch, skipped_result
 from extractor.prompts import DEFAULT_PROMPTS_DIR
-from extractor.requests import Target, load_paragraph_prompts, load_strategy_prompts
+from extractor.requests import DEFAULT_STRATEGY, Target, load_paragraph_prompts, load_strategy_prompts
+from extractor.scope import Scope, load_scope
 from schemas import Article, ArticleResult, ArticleStatus, Usage
 
 
@@ -63,7 +64,9 @@ def http_recording(record: Path | None, replay: Path | None) -> Iterator[None]:
         yield
 
 
-def make_plan(settings: Settings, client: LLMClient, prompts_dir: Path = DEFAULT_PROMPTS_DIR) -> RunPlan:
+def make_plan(
+    settings: Settings, client: LLMClient, prompts_dir: Path = DEFAULT_PROMPTS_DIR, scope: Scope | None = None
+) -> RunPlan:
     version = int(settings.prompt_version) if settings.prompt_version else None
     target = Target(
         model=client.model,
@@ -73,13 +76,15 @@ def make_plan(settings: Settings, client: LLMClient, prompts_dir: Path = DEFAULT
         seed=settings.seed,
         max_tokens=settings.max_tokens,
     )
+    strategy = settings.strategy or DEFAULT_STRATEGY.get(client.backend.name, "annotate")
     return RunPlan(
-        prompts=load_strategy_prompts(settings.strategy, version, prompts_dir),
-        paragraph_prompts=load_paragraph_prompts(settings.strategy, version, prompts_dir),
+        prompts=load_strategy_prompts(strategy, version, prompts_dir),
+        paragraph_prompts=load_paragraph_prompts(strategy, version, prompts_dir),
         target=target,
-        strategy=settings.strategy,
+        strategy=strategy,
         actors=load_actors(),
         strict=settings.strict,
+        scope=scope if scope is not None else load_scope(settings.scope),
     )
 
 
@@ -90,8 +95,9 @@ def extract_articles(
     prompts_dir: Path = DEFAULT_PROMPTS_DIR,
 ) -> tuple[list[ArticleOutcome], str]:
     """Run articles through the model; (outcomes in input order, model identity)."""
+    scope = load_scope(settings.scope)  # a bad scope file fails before any server starts
     with open_client(settings) as client:
-        plan = make_plan(settings, client, prompts_dir)
+        plan = make_plan(settings, client, prompts_dir, scope)
         return run_batch(articles, client, plan, settings.concurrency, on_done), client.model
 
 

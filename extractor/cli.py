@@ -41,12 +41,13 @@ def run(
     model: Annotated[str | None, Opt(help="Model name (remote) or local model key.")] = None,
     backend: Annotated[str | None, Opt(help="openai | vllm | ollama | compatible | llama_cpp")] = None,
     local_model: Annotated[Path | None, Opt(help="Any GGUF file for the embedded server.")] = None,
-    strategy: Annotated[str | None, Opt(help="single (1 call per story) | per_type (3 calls).")] = None,
+    strategy: Annotated[str | None, Opt(help="annotate (default: short id-valued questions) | single | per_type | focused.")] = None,
     prompt_version: Annotated[str | None, Opt(help="Prompt version (default: newest).")] = None,
     concurrency: Annotated[int | None, Opt(min=1, help="Articles in flight at once.")] = None,
     max_tokens: Annotated[int | None, Opt(min=64)] = None,
     no_cache: Annotated[bool, Opt("--no-cache", help="Neither read nor write the cache.")] = False,
     strict: Annotated[bool, Opt("--strict", help="Drop records whose evidence is not in the article.")] = False,
+    scope: Annotated[str | None, Opt(metavar="NAME|PATH", help="Scope preset (all, us-china) or YAML file.")] = None,
     record: Annotated[Path | None, Opt(help="Record all HTTP of this run into a cassette.")] = None,
     replay: Annotated[Path | None, Opt(help="Answer all HTTP from a cassette: no network, no model.")] = None,
 ) -> None:
@@ -54,7 +55,7 @@ def run(
     settings = _settings(
         base_url=base_url, model=model, backend=backend, local_model=local_model, strategy=strategy,
         prompt_version=prompt_version, concurrency=concurrency, max_tokens=max_tokens,
-        use_cache=False if no_cache else None, strict=strict or None,
+        use_cache=False if no_cache else None, strict=strict or None, scope=scope,
     )  # fmt: skip
     report = _run_with_progress(paths, out_dir, settings, record, replay)
     out.print(articles_table(report))

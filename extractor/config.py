@@ -26,7 +26,7 @@ class Settings:
     server_api_key: str | None = field(default=None, repr=False)  # EXTRACTOR_API_KEY: for a --base-url server
     model: str | None = None
     backend: str | None = None  # a key of extractor.llm.backends.BACKENDS; None = infer
-    strategy: str = "single"
+    strategy: str | None = None  # None = the backend's default (extractor.requests.DEFAULT_STRATEGY)
     prompt_version: str | None = None  # None = the newest version of each prompt
     temperature: float = 0.0
     seed: int = 7
@@ -38,6 +38,7 @@ class Settings:
     cache_dir: Path = field(default_factory=default_cache_dir)
     use_cache: bool = True
     strict: bool = False
+    scope: str | None = None  # a scope preset name or a scope file path (extractor.scope); None = "all"
     local_model: Path | None = None
     models_dir: Path | None = None  # where assembled GGUF weights live (default: cache_dir/models)
     replay: bool = False  # answers come from a cassette: start no server, dial nothing

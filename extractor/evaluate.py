@@ -193,6 +193,8 @@ class ArticleScores(_Out):
     quotes_checked: int = 0
     fabricated_quotes: list[Finding] = Field(default_factory=list)
     demoted_quotes: int = Field(default=0, description="Quotes the pipeline flagged quote_not_verbatim.")
+    quote_recall: Counts = Field(default_factory=lambda: Counts.of(0, 0, 0), description="Gold verbatim quotes found.")
+    quote_speakers: Tally = Field(default_factory=lambda: Tally.of(0, 0), description="Found quotes, right speaker.")
 
 
 class Scores(_Out):
@@ -203,6 +205,8 @@ class Scores(_Out):
     quotes_checked: int
     fabricated_quotes: int
     demoted_quotes: int
+    quote_recall: Counts = Field(description="Gold verbatim quotes with a predicted quote of the same words.")
+    quote_speakers: Tally = Field(description="Of the found quotes, those with the gold speaker.")
     without_prediction: list[str] = Field(description="Gold articles with no ok prediction row.")
     unscored_predictions: list[str] = Field(description="Predicted articles with no gold file (ignored).")
     articles: list[ArticleScores]
@@ -235,7 +239,7 @@ _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 def name_key(name: str) -> str:
-    """Lower-case, accent-free, punctuation-free, single-spaced: "Wang Yi’s" → "wang yi"."""
+    """Lower-case, accent-free, punctuation-free, single-spaced: "Ana Núñez’s" → "ana nunez"."""
     plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)).casefold()
     return " ".join(_NON_WORD.sub(" ", _POSSESSIVE.sub("", plain)).split())
 
@@ -593,6 +597,26 @@ def _quote_check(article: str, statements: Sequence[_StatementView], text: str) 
     return len(quotes), fabricated, demoted
 
 
+QUOTE_MATCH_THRESHOLD = 90.0
+
+
+def _same_words(gold: str, pred: str) -> bool:
+    return fuzz.ratio(utils.default_process(gold), utils.default_process(pred)) >= QUOTE_MATCH_THRESHOLD
+
+
+def _quote_recall(gold: Sequence[_StatementView], pred: Sequence[_StatementView]) -> tuple[Counts, Tally]:
+    """Verbatim quotes regardless of speaker: recall of the words, then how many carry the gold speaker."""
+    gold_quotes = [g for g in gold if g.statement.kind == StatementKind.quote]
+    pred_quotes = [p for p in pred if p.statement.kind == StatementKind.quote]
+    found = right = 0
+    for g in gold_quotes:
+        partners = [p for p in pred_quotes if _same_words(g.statement.text, p.statement.text)]
+        if partners:
+            found += 1
+            right += any(p.speaker == g.speaker for p in partners)
+    return Counts.of(len(gold_quotes), len(pred_quotes), found), Tally.of(right, found)
+
+
 def _prediction_status(pred: PredictedArticle | None) -> str:
     if pred is None:
         return "no prediction row in the run"
@@ -617,6 +641,7 @@ def score_article(gold: GoldArticle, pred: PredictedArticle | None, key: KeyFn) 
             for miss in result.misses:
                 miss.note = f"article has no ok prediction ({status})"
     checked, fabricated, demoted = _quote_check(gold.article, p_stat, gold.text)
+    quote_recall, quote_speakers = _quote_recall(g_stat, p_stat)
     return ArticleScores(
         article=gold.article,
         gold_file=gold.gold_file,
@@ -628,6 +653,8 @@ def score_article(gold: GoldArticle, pred: PredictedArticle | None, key: KeyFn) 
         quotes_checked=checked,
         fabricated_quotes=fabricated,
         demoted_quotes=demoted,
+        quote_recall=quote_recall,
+        quote_speakers=quote_speakers,
     )
 
 
@@ -646,6 +673,8 @@ def aggregate(
         quotes_checked=sum(a.quotes_checked for a in articles),
         fabricated_quotes=sum(len(a.fabricated_quotes) for a in articles),
         demoted_quotes=sum(a.demoted_quotes for a in articles),
+        quote_recall=sum((a.quote_recall for a in articles), Counts.of(0, 0, 0)),
+        quote_speakers=sum((a.quote_speakers for a in articles), Tally.of(0, 0)),
         without_prediction=[a.article for a in articles if a.prediction != "ok"],
         unscored_predictions=sorted(unscored),
         articles=list(articles),
@@ -689,10 +718,15 @@ def _read_gold_file(path: Path) -> _GoldFile:
 
 
 def _article_body(corpus_dir: Path, article: str, gold_path: Path) -> str:
-    path = corpus_dir / article
+    """The body a gold file annotates: a `.txt` file's text after its title line, or row N of `name.jsonl:N`."""
+    name, _, row = article.rpartition(":")
+    from_jsonl = name.endswith(".jsonl") and row.isdigit()
+    path = corpus_dir / (name if from_jsonl else article)
     try:
         text = path.read_text(encoding="utf-8").lstrip("\ufeff")
-    except (OSError, UnicodeDecodeError) as exc:
+        if from_jsonl:
+            return str(json.loads(text.splitlines()[int(row) - 1])["text"])
+    except (OSError, UnicodeDecodeError, IndexError, KeyError, ValueError) as exc:
         raise GoldError(
             f"{gold_path}: article {article!r} cannot be read from {corpus_dir} ({_one_line(exc)})"
         ) from exc
@@ -854,6 +888,11 @@ def _quotes_line(scores: Scores) -> Text:
         f"Fabricated verbatim quotes: {scores.fabricated_quotes} of {scores.quotes_checked} predicted quotes{share} "
         f"are not inside quotation marks in the article; {scores.demoted_quotes} more were demoted to paraphrase "
         "by the pipeline (quote_not_verbatim)."
+    )
+    recall, speakers = scores.quote_recall, scores.quote_speakers
+    line += (
+        f"\nVerbatim quotes found: {recall.matched} of {recall.gold} gold quotes (recall {_rate(recall.recall)}); "
+        f"right speaker on {speakers.correct} of {speakers.total} ({_rate(speakers.accuracy)})."
     )
     return Text(line, style="red" if scores.fabricated_quotes else "green")
 

@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from extractor.countries import default_countries
 from schemas.extraction import Statement, StatementKind
-from schemas.records import Alignment, EvidenceSpan, Flag
+from schemas.records import Alignment, EvidenceSpan, Flag, FlagCode
 
 FUZZY_THRESHOLD = 90.0
 """Minimum rapidfuzz partial_ratio (0-100) for a fuzzy alignment. At 90 a
@@ -253,10 +255,17 @@ def verify_quote(quote: str, text: str) -> bool:
 
 # --------------------------------------------------------------------------- speakers
 
-_LEADING_WORDS = frozenset({
-    "the", "a", "an", "us", "u.s.", "usa", "american", "america", "chinese", "china", "china's", "us'", "u.s.'s",
-    "prc", "beijing", "washington",
-})  # fmt: skip
+_DETERMINERS = ("the", "a", "an")
+
+
+@lru_cache(maxsize=1)
+def _leading_words() -> frozenset[str]:
+    """Words dropped from the front of a speaker's name: determiners and one-word country terms
+    (names, demonyms, seats of government, `extractor.countries`), plain and possessive."""
+    words = {t.casefold() for t in default_countries().all_terms() if " " not in t}
+    return frozenset({*_DETERMINERS, *words, *(f"{w}'s" for w in words), *(f"{w}'" for w in words)})
+
+
 _GENERIC_WORDS = frozenset({
     "official", "officials", "spokesperson", "spokesman", "spokeswoman", "ministry", "department", "office",
     "government", "side", "minister", "secretary", "president", "premier", "ambassador", "source", "sources",
@@ -268,7 +277,7 @@ _CHINESE_SURNAMES = frozenset({
     "Cao", "Yuan", "Deng", "Shen", "Zeng", "Peng", "Lu", "Su", "Jiang", "Cai", "Jia", "Ding", "Wei", "Xue", "Ye",
     "Yan", "Pan", "Du", "Dai", "Xi", "Qin", "Ge", "Mao", "Bai", "Qian", "Kong", "Fu", "Ma",
 })  # fmt: skip
-"""Family-name-first names ("Wang Yi", "Xi Jinping") are also matched by their first token."""
+"""Family-name-first names ("Zhang Wei", "Li Ming") are also matched by their first token."""
 
 
 def _name_variants(speaker: str) -> tuple[list[str], list[str]]:
@@ -277,7 +286,7 @@ def _name_variants(speaker: str) -> tuple[list[str], list[str]]:
     tokens = name.split()
     phrases = [name]
     rest = list(tokens)
-    while rest and rest[0].lower() in _LEADING_WORDS:
+    while rest and rest[0].lower() in _leading_words():
         rest.pop(0)
     if rest and len(rest) < len(tokens):
         phrases.append(" ".join(rest))
@@ -293,7 +302,7 @@ def speaker_named(speaker: str, text: str) -> bool:
     """True if the speaker, its surname/last token, or its institution name occurs in `text`.
 
     Tried: the full name (case-insensitive if it has several words); the name without leading
-    determiners/nationality words ("the Chinese Foreign Ministry" -> "Foreign
+    determiners/nationality words ("the French Foreign Ministry" -> "Foreign
     Ministry"); the last token unless generic ("official", "ministry", ...);
     the first token of a 2-3 token name starting with a common Chinese surname.
     Matches never start or end inside a word.
@@ -317,8 +326,8 @@ def demote_unverified_quote(statement: Statement, text: str) -> tuple[Statement,
     if statement.kind == StatementKind.quote and not verify_quote(statement.text, text):
         update["kind"] = StatementKind.paraphrase
         reason = f"Quoted text {statement.text!r} is not inside quotation marks in the article; kept as paraphrase."
-        flags.append(Flag(code="quote_not_verbatim", reason=reason))
+        flags.append(Flag(code=FlagCode.quote_not_verbatim, reason=reason))
     if not speaker_named(statement.speaker, text):
         reason = f"Speaker {statement.speaker!r} is not named in the article."
-        flags.append(Flag(code="speaker_not_in_article", reason=reason))
+        flags.append(Flag(code=FlagCode.speaker_not_in_article, reason=reason))
     return statement.model_copy(update=update, deep=True), flags

@@ -1,8 +1,9 @@
 """Per-article orchestration and the batch around it.
 
-One article: split into stories → skip off-topic stories → one request per
+One article: split into stories → skip stories that are not English, not
+diplomatic or outside the run's scope (`extractor.scope`) → one request per
 (story, prompt of the strategy) through the seam → merge → post-process into
-grounded records. One article's failure is recorded, never raised: the
+grounded records, of which the scope keeps those about its actors. One article's failure is recorded, never raised: the
 batch always finishes.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
+from extractor.annotate.run import annotate_story
 from extractor.corpus import SkippedInput
 from extractor.errors import ExtractorError, LLMError
 from extractor.focus import meeting_paragraphs
@@ -24,7 +26,8 @@ from extractor.normalize.actors import ActorIndex
 from extractor.postprocess import RecordSet, article_flags, build_records
 from extractor.prompts import PromptTemplate
 from extractor.requests import Target, build_request, merge_responses
-from extractor.stories import Story, is_on_topic, split_stories
+from extractor.scope import Scope, default_scope
+from extractor.stories import Story, is_relevant, split_stories
 from schemas import Article, ArticleExtraction, ArticleResult, ArticleStatus, Provenance, Usage
 
 
@@ -45,6 +48,7 @@ class RunPlan:
     actors: ActorIndex
     strict: bool = False
     paragraph_prompts: list[tuple[PromptTemplate, type[BaseModel]]] = field(default_factory=list)
+    scope: Scope = field(default_factory=default_scope)
 
     @property
     def label(self) -> str:
@@ -63,14 +67,15 @@ class RunPlan:
 def process_article(article: Article, client: LLMClient, plan: RunPlan) -> ArticleOutcome:
     started = time.monotonic()
     stories = split_stories(article.title, article.text)
-    relevant = [s for s in stories if is_on_topic(s)]
+    relevant = [s for s in stories if is_relevant(s) and plan.scope.admits_story(s)]
     usage, records, hashes = Usage(), RecordSet(), list[str]()
     try:
         for story in relevant:
             extraction, story_usage, story_hashes = _extract_story(article, story, client, plan)
             usage, hashes = usage + story_usage, hashes + story_hashes
             provenance = plan.provenance(combined_hash(story_hashes))
-            records.extend(build_records(extraction, article, story, provenance, plan.actors, plan.strict))
+            built = build_records(extraction, article, story, provenance, plan.actors, plan.strict)
+            records.extend(plan.scope.filter_records(built))
     except ExtractorError as exc:
         spent = usage + exc.usage if isinstance(exc, LLMError) else usage
         result = _result(article, plan, ArticleStatus.failed, spent, error=str(exc))
@@ -85,6 +90,8 @@ def process_article(article: Article, client: LLMClient, plan: RunPlan) -> Artic
 def _extract_story(
     article: Article, story: Story, client: LLMClient, plan: RunPlan
 ) -> tuple[ArticleExtraction, Usage, list[str]]:
+    if plan.strategy == "annotate":
+        return annotate_story(article, story, client, plan)
     parts, usage, hashes = list[BaseModel](), Usage(), list[str]()
     for text, template, model in _calls(story, plan):
         request = build_request(

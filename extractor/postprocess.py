@@ -11,7 +11,7 @@ from extractor.ground import align_evidence, demote_unverified_quote
 from extractor.normalize.actors import ActorIndex
 from extractor.normalize.dates import resolve_meeting_date
 from extractor.normalize.meeting_fields import reconcile_meeting
-from extractor.stories import Story, headline_mismatch
+from extractor.stories import Story, headline_mismatch, is_diplomatic, non_english_reason
 from schemas import (
     ActorRef,
     Alignment,
@@ -19,6 +19,7 @@ from schemas import (
     ArticleExtraction,
     EvidenceSpan,
     Flag,
+    FlagCode,
     Meeting,
     MeetingRecord,
     MeetingStatus,
@@ -62,7 +63,7 @@ def ground_evidence(evidence: Iterable[str], text: str) -> tuple[list[EvidenceSp
     spans = [align_evidence(item, text) for item in evidence if item.strip()]
     if any(span.alignment is not Alignment.not_found for span in spans):
         return spans, []
-    return spans, [Flag(code="evidence_not_found", reason="none of the evidence was found in the article text")]
+    return spans, [Flag(code=FlagCode.evidence_not_found, reason="none of the evidence was found in the article text")]
 
 
 def build_records(
@@ -105,7 +106,9 @@ def _meeting(meeting: Meeting, record_id: str, ctx: _Context) -> MeetingRecord:
     ]
     flags += date_flags + [f for f in title_flags if f is not None]
     if len({p.canonical_name or p.name_as_written for p in participants}) < 2:
-        flags.append(Flag(code="too_few_participants", reason="a meeting needs at least two distinct participants"))
+        flags.append(
+            Flag(code=FlagCode.too_few_participants, reason="a meeting needs at least two distinct participants")
+        )
     return MeetingRecord(
         id=record_id, article_id=ctx.article.id, story=ctx.story.index, meeting=meeting, evidence=evidence,
         flags=flags, provenance=ctx.provenance, participants=participants, date=date,
@@ -173,7 +176,7 @@ def _absorb(first: MeetingRecord, other: MeetingRecord) -> MeetingRecord:
     known = {span.text for span in first.evidence}
     changes: dict[str, object] = {
         "evidence": first.evidence + [s for s in other.evidence if s.text not in known],
-        "flags": [*first.flags, Flag(code="merged_duplicate", reason=f"also reported as {other.id}")],
+        "flags": [*first.flags, Flag(code=FlagCode.merged_duplicate, reason=f"also reported as {other.id}")],
     }
     if first.date.iso is None and other.date.iso is not None:
         changes["date"] = other.date
@@ -202,12 +205,20 @@ def drop_ungrounded(records: RecordSet) -> RecordSet:
 
 
 def article_flags(article: Article, stories: list[Story], relevant: list[Story], actors: ActorIndex) -> list[Flag]:
+    """Article-level flags: a headline about someone else, and one flag per story not extracted:
+    ``non_english_story_skipped`` (with the script or language evidence) or ``off_topic_story_skipped``
+    (not diplomatic, or outside the run's scope)."""
     flags = []
     if mismatch := headline_mismatch(article.title, article.text, actors.person_names()):
         flags.append(mismatch)
     for story in stories:
-        if story not in relevant:
-            flags.append(
-                Flag(code="off_topic_story_skipped", reason=f"story {story.index} skipped: {story.title[:80]}")
-            )
+        if story in relevant:
+            continue
+        if language := non_english_reason(story):
+            reason = f"story {story.index} skipped, {language}: {story.title[:80]}"
+            flags.append(Flag(code=FlagCode.non_english_story_skipped, reason=reason))
+        else:
+            why = "outside the run's scope" if is_diplomatic(story) else "no diplomatic contact or speech"
+            reason = f"story {story.index} skipped ({why}): {story.title[:80]}"
+            flags.append(Flag(code=FlagCode.off_topic_story_skipped, reason=reason))
     return flags

@@ -19,7 +19,7 @@ import yaml
 
 from extractor.errors import PromptError
 
-DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
+DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parent / "data" / "prompts"
 CODEBOOK_FILE = "_codebook.md"
 _FILE_NAME = re.compile(r"^(?P<name>[a-z_]+)\.v(?P<version>\d+)\.yaml$")
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,17 @@ STRATEGIES: dict[str, tuple[tuple[str, type[BaseModel]], ...]] = {
         ("positions", PositionList),
     ),
     "focused": (("extract_all", QuoteCheckedExtraction),),
+    # Answer models are built per story (extractor.annotate.questions): BaseModel stands for "per call".
+    "annotate": (("annotate_contacts", BaseModel), ("annotate_quotes", BaseModel), ("annotate_positions", BaseModel)),
+}
+# backend → the strategy used when --strategy is not given (measured on the embedded model: docs/local-model.md).
+# Larger models behind the other backends have not been measured here; change a row when a measurement says so.
+DEFAULT_STRATEGY: dict[str, str] = {
+    "llama_cpp": "annotate",
+    "openai": "annotate",
+    "vllm": "annotate",
+    "ollama": "annotate",
+    "compatible": "annotate",
 }
 # strategy → calls made once per paragraph that mentions a contact (extractor.focus)
 PARAGRAPH_CALLS: dict[str, tuple[tuple[str, type[BaseModel]], ...]] = {
@@ -107,8 +119,12 @@ def build_request(
     text: str,
     published: dt.date | None,
     target: Target,
+    variables: Mapping[str, str] | None = None,
+    check_quotes: bool = True,
 ) -> LLMRequest:
-    messages = render(template, title=title, text=text, published=published.isoformat() if published else "unknown")
+    """`check_quotes`: validate quotes in the answer against `text` (answers that cite ids have none to check)."""
+    day = published.isoformat() if published else "unknown"
+    messages = render(template, **(variables or {}), title=title, text=text, published=day)
     return LLMRequest(
         messages_json=json.dumps(messages, ensure_ascii=False),
         response_model=response_model,
@@ -120,7 +136,7 @@ def build_request(
         temperature=target.temperature,
         seed=target.seed,
         max_tokens=target.max_tokens,
-        context_text=text,
+        context_text=text if check_quotes else "",
     )
 
 

@@ -1,4 +1,4 @@
-"""Split noisy scraped pages into stories; check relevance and headlines.
+"""Split noisy scraped pages into stories; check relevance, language and headlines.
 
 Scraped pages sometimes stitch several unrelated stories after the real
 article. Boundaries are found by deterministic rules, never by a model.
@@ -19,11 +19,13 @@ An article without such lines comes back as one story equal to the whole text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from schemas.records import Flag
+from extractor.cues import CueBook, default_cues
+from schemas.records import Flag, FlagCode
 
 MAX_HEADLINE_CHARS = 300
 MIN_PIPES = 2
@@ -95,44 +97,96 @@ def split_stories(title: str, text: str) -> list[Story]:
 # --------------------------------------------------------------------------- relevance
 
 
-@dataclass(frozen=True)
-class TopicKeywords:
-    """Phrase lists for :func:`is_on_topic`.
+def _blob(story: Story) -> str:
+    return f"{story.title}\n{story.text}".replace("\u2019", "'")
 
-    A phrase written all in lower case matches case-insensitively; any other
-    phrase matches case-sensitively (so "US" does not match "us"). Phrases
-    never match inside a longer word.
+
+# A run of capitalised words: "Foreign Ministry", "Jane Doe", "UN Security Council".
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'.-]*(?:[ \t]+[A-Z][\w'.-]*)*")
+
+
+def _name_runs(words: list[str]) -> list[list[str]]:
+    """Split a capitalised run where a sentence ends ("Beijing. Officials"); short abbreviations
+    ("U.S.", "Mr.", "Gen.") do not end one."""
+    runs: list[list[str]] = [[]]
+    for word in words:
+        ends_sentence = word.endswith(".") and len(word.strip(".")) > 3 and "." not in word.strip(".")
+        runs[-1].append(word.rstrip(".") if ends_sentence else word)
+        if ends_sentence:
+            runs.append([])
+    return runs
+
+
+def name_mentions(text: str, cues: CueBook | None = None) -> set[str]:
+    """Distinct name-like mentions: runs of two or more capitalised words, leading openers
+    ("The", "According", see ``story.name_openers`` in the cue file) dropped."""
+    openers = (cues or default_cues()).name_openers
+    found: set[str] = set()
+    for match in _CAPITALISED_RUN.finditer(text):
+        for words in _name_runs(match.group(0).split()):
+            while words and words[0].rstrip(".") in openers:
+                words.pop(0)
+            if len(words) >= 2:
+                found.add(" ".join(words))
+    return found
+
+
+def is_diplomatic(story: Story, cues: CueBook | None = None) -> bool:
+    """The general relevance signal: worth a model call, whoever the parties are.
+
+    True when the story (title and text) has a contact or a speech cue and either at
+    least ``story.min_names`` distinct name-like mentions (`name_mentions`) or an
+    office title; the vocabularies are the ``story`` lists of ``extractor/data/cues.yaml``.
+    A run may narrow this further with a scope (`extractor.scope`).
     """
+    cues = cues or default_cues()
+    blob = _blob(story)
+    if not (cues.contact.search(blob) or cues.speech.search(blob)):
+        return False
+    return bool(cues.office_title.search(blob)) or len(name_mentions(blob, cues)) >= cues.data.story.min_names
 
-    chinese_actors: tuple[str, ...]
-    us_actors: tuple[str, ...]
-    contact: tuple[str, ...]
+
+def _script(char: str) -> str:
+    """The Unicode script of a letter, from its character name ("LATIN", "CJK", "CYRILLIC", ...)."""
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else "UNKNOWN"
 
 
-DEFAULT_TOPIC = TopicKeywords(
-    chinese_actors=(
-        "Beijing", "PRC", "Chinese government", "Chinese side", "Chinese Foreign", "Chinese President",
-        "Chinese Premier", "Chinese Vice", "Chinese Minister", "Chinese Ambassador", "Chinese Defense",
-        "Chinese Defence", "Chinese official", "Chinese officials", "Chinese leader", "Chinese leaders",
-        "Chinese counterpart", "Chinese delegation", "Chinese embassy", "Chinese Embassy", "Chinese state media",
-        "China's Foreign Ministry", "Central Foreign Affairs", "Xi Jinping", "Wang Yi", "Li Qiang", "Qin Gang",
-        "Xie Feng", "Dong Jun", "Wei Feng", "Wei Fenghe", "Li Shangfu", "He Lifeng", "Wang Xiaohong",
-        "Wang Wentao", "Liu He", "Mao Ning", "Wang Wenbin", "Lin Jian", "Zhao Lijian",
-    ),
-    us_actors=(
-        "United States", "U.S.", "US", "USA", "Washington", "American", "White House", "State Department",
-        "Pentagon", "Biden", "Trump", "Harris", "Blinken", "Rubio", "Hegseth", "Austin", "Yellen", "Bessent",
-        "Sullivan", "Kerry", "Raimondo", "Burns", "Campbell", "Kritenbrink", "Pigott",
-    ),
-    contact=(
-        "met", "meet", "meets", "meeting", "meetings", "talks", "talked", "call", "called", "phone", "visit",
-        "visited", "visits", "summit", "dialogue", "discussion", "discussions", "discussed", "negotiation",
-        "negotiations", "consultation", "consultations", "counterpart", "exchange", "exchanges", "envoy",
-        "spoke", "said", "told", "statement",
-    ),
-)  # fmt: skip
-"""US-China diplomacy: a Chinese official or government actor (not merely
-the country "China"), a US actor and a word of diplomatic contact or speech."""
+def non_english_reason(story: Story, cues: CueBook | None = None) -> str | None:
+    """Why the story is not (mostly Latin-script) English, or None if it is or is too short to judge.
+
+    Judged on the letters of title and text (``language`` in ``extractor/data/cues.yaml``):
+    at least ``min_latin_share`` of them Latin script, and at least
+    ``min_english_share`` of the Latin words common English function words.
+    """
+    cues = cues or default_cues()
+    settings = cues.data.language
+    blob = _blob(story)
+    letters = [ch for ch in blob if ch.isalpha()]
+    if len(letters) < settings.min_letters:
+        return None
+    scripts: dict[str, int] = {}
+    for ch in letters:
+        script = _script(ch)
+        scripts[script] = scripts.get(script, 0) + 1
+    latin = scripts.get("LATIN", 0) / len(letters)
+    if latin < settings.min_latin_share:
+        main = max(scripts.items(), key=lambda item: item[1])[0]
+        label = main if len(main) <= 3 else main.title()
+        return f"mostly {label} script ({scripts[main] / len(letters):.0%} of letters; Latin {latin:.0%})"
+    words = re.findall(r"[^\W\d_]+", blob)
+    english = sum(1 for w in words if w.casefold() in cues.english_function_words) / len(words) if words else 0.0
+    if english < settings.min_english_share:
+        return f"Latin script but not English ({english:.0%} of words are common English function words)"
+    return None
+
+
+def is_relevant(story: Story) -> bool:
+    """English and diplomatic: a story every run extracts, before any scope narrows the run."""
+    return non_english_reason(story) is None and is_diplomatic(story)
+
+
+# --------------------------------------------------------------------------- headlines
 
 
 def _phrase(phrase: str) -> str:
@@ -153,21 +207,6 @@ def _mentions(phrases: Iterable[str], text: str) -> int:
     return len(_phrases_regex(tuple(phrases)).findall(text))
 
 
-def is_on_topic(story: Story, keywords: TopicKeywords = DEFAULT_TOPIC) -> bool:
-    """True if the story (title and text) is about US-China diplomatic contact.
-
-    Requires at least one phrase from each group of `keywords`. With the
-    defaults a US-India story that mentions China only as a country (Austin's
-    visit to India) is off topic: no Chinese official or government acts in it.
-    """
-    blob = f"{story.title}\n{story.text}".replace("\u2019", "'")
-    groups = (keywords.chinese_actors, keywords.us_actors, keywords.contact)
-    return all(_mentions(group, blob) for group in groups)
-
-
-# --------------------------------------------------------------------------- headlines
-
-
 def _person_tokens(person: str) -> tuple[str, ...]:
     """The name and its first and last tokens (surname-first or surname-last)."""
     tokens = person.split()
@@ -180,9 +219,8 @@ def headline_mismatch(title: str, text: str, people: list[str]) -> Flag | None:
     headline does not (the body is about someone else).
 
     A person counts as mentioned if the full name, its first token or its last
-    token occurs as a whole word, case-sensitively ("Xi Jinping" <- "Xi",
-    "Antony Blinken" <- "Blinken"). The reason names the most-mentioned
-    other person.
+    token occurs as a whole word, case-sensitively ("Jane Doe" <- "Doe",
+    "Li Ming" <- "Li"). The reason names the most-mentioned other person.
     """
     named = [p for p in people if p.strip()]
     missing = [p for p in named if _mentions(_person_tokens(p), title) and not _mentions(_person_tokens(p), text)]
@@ -194,4 +232,4 @@ def headline_mismatch(title: str, text: str, people: list[str]) -> Flag | None:
         f"The headline names {', '.join(missing)}, who does not appear in the body; "
         f"the body is about {subject} ({_mentions(_person_tokens(subject), text)} mentions)."
     )
-    return Flag(code="headline_body_mismatch", reason=reason)
+    return Flag(code=FlagCode.headline_body_mismatch, reason=reason)

@@ -60,7 +60,7 @@ from extractor.llm.weights import DEFAULT_LOCAL_MODEL, get_spec
 from extractor.normalize.actors import load_actors
 from extractor.pipeline import ArticleOutcome
 from extractor.requests import Target, build_request, load_strategy_prompts
-from extractor.stories import is_on_topic, split_stories
+from extractor.stories import is_relevant, split_stories
 from schemas import ActorRef, ArticleStatus, MeetingRecord, PositionRecord, StatementRecord
 
 Record = MeetingRecord | StatementRecord | PositionRecord
@@ -112,7 +112,7 @@ display(HTML(
 # %%
 def rendered_prompts(version: str) -> list[tuple[str, list[dict[str, str]]]]:
     """(label, chat messages) of each prompt of STRATEGY, as the pipeline renders them for the first on-topic story."""
-    story = next(s for s in split_stories(article.title, article.text) if is_on_topic(s))
+    story = next(s for s in split_stories(article.title, article.text) if is_relevant(s))
     target = Target(model=LOCAL_IDENTITY, endpoint="-", mode="-")  # not part of the messages
     return [
         (template.label, build_request(template, model, title=story.title, text=story.text,
@@ -130,7 +130,7 @@ def diff_html(old: str, new: str, old_label: str, new_label: str) -> str:
 
 
 # %%
-on_topic = [s for s in split_stories(article.title, article.text) if is_on_topic(s)]
+on_topic = [s for s in split_stories(article.title, article.text) if is_relevant(s)]
 if not on_topic:
     display(HTML("<p>No on-topic story: the pipeline sends no request for this article.</p>"))
 else:

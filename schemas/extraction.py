@@ -80,18 +80,16 @@ EVIDENCE_DESCRIPTION = (
 
 
 class Participant(_Extracted):
-    name: str = Field(description="The person's name exactly as the article writes it, e.g. 'Wang Yi'.")
+    name: str = Field(description="The person's name exactly as the article writes it, e.g. 'Elena Marsh'.")
     title: str | None = Field(
-        default=None, description="Title or role as written, e.g. 'Secretary of State'; null if not stated."
+        default=None, description="Title or role as written, e.g. 'Foreign Minister'; null if not stated."
     )
-    country: str | None = Field(
-        default=None, description="Country the person represents, e.g. 'United States', 'China'."
-    )
+    country: str | None = Field(default=None, description="Country the person represents, e.g. 'France', 'Brazil'.")
 
 
 class Location(_Extracted):
-    city: str | None = Field(default=None, description="City, e.g. 'Beijing'; null if not stated.")
-    venue: str | None = Field(default=None, description="Building or event venue, e.g. 'Diaoyutai State Guesthouse'.")
+    city: str | None = Field(default=None, description="City, e.g. 'Geneva'; null if not stated.")
+    venue: str | None = Field(default=None, description="Building or event venue, e.g. 'the presidential palace'.")
     country: str | None = Field(default=None, description="Country where the meeting took place.")
 
 
@@ -101,7 +99,7 @@ class Meeting(_Extracted):
     )
     date_text: str | None = Field(
         default=None,
-        description="The date expression exactly as written, e.g. 'on the 13th', 'Friday (Oct 27)', 'September 10th'.",
+        description="The date expression exactly as written, e.g. 'on the 21st', 'Tuesday (Mar 4)', 'last week'.",
     )
     date: str | None = Field(
         default=None,
@@ -123,7 +121,7 @@ class Meeting(_Extracted):
     )
     duration_minutes: int | None = Field(default=None, description="Length in minutes only if the article states it.")
     occasion: str | None = Field(
-        default=None, description="Event it happened at or alongside, e.g. 'G20 summit', 'APEC', 'East Asia Summit'."
+        default=None, description="Event it happened at or alongside, e.g. 'UN General Assembly', 'a NATO summit'."
     )
     requested_by: str | None = Field(default=None, description="Who asked for the meeting, if the article says.")
     topics: list[str] = Field(default_factory=list, description="Subjects discussed, a few words each.")

@@ -43,8 +43,38 @@ class EvidenceSpan(_Record):
     score: float | None = Field(default=None, description="Fuzzy match score 0-100, for fuzzy alignments.")
 
 
+class FlagCode(StrEnum):
+    """Every flag code extractor writes; each is documented in docs/codebook.md ("Flag codes")."""
+
+    # evidence and quotes (extractor.ground, extractor.postprocess)
+    evidence_not_found = "evidence_not_found"
+    quote_not_verbatim = "quote_not_verbatim"
+    speaker_not_in_article = "speaker_not_in_article"
+    # meetings (extractor.postprocess, extractor.normalize.meeting_fields)
+    too_few_participants = "too_few_participants"
+    merged_duplicate = "merged_duplicate"
+    evidence_names_no_participant = "evidence_names_no_participant"
+    date_text_from_evidence = "date_text_from_evidence"
+    format_from_evidence = "format_from_evidence"
+    status_from_evidence = "status_from_evidence"
+    # actors (extractor.normalize.actors)
+    title_contradicts_office = "title_contradicts_office"
+    # dates (extractor.normalize.dates)
+    date_contradicts_page_date = "date_contradicts_page_date"
+    date_model_disagrees = "date_model_disagrees"
+    date_model_invalid = "date_model_invalid"
+    date_weekday_mismatch = "date_weekday_mismatch"
+    date_unresolved = "date_unresolved"
+    date_year_ambiguous = "date_year_ambiguous"
+    date_outside_office_term = "date_outside_office_term"
+    # articles and stories (extractor.stories, extractor.postprocess)
+    headline_body_mismatch = "headline_body_mismatch"
+    off_topic_story_skipped = "off_topic_story_skipped"
+    non_english_story_skipped = "non_english_story_skipped"
+
+
 class Flag(_Record):
-    code: str = Field(description="Stable machine-readable code, e.g. 'quote_not_found'.")
+    code: FlagCode = Field(description="Stable machine-readable code (`FlagCode`), e.g. 'quote_not_verbatim'.")
     reason: str = Field(description="What is wrong, for a person.")
 
 

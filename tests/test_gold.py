@@ -1,4 +1,9 @@
-"""Integrity checks for the hand-written gold annotations in corpus/gold/.
+"""Integrity checks for the hand-written gold annotations.
+
+Two gold sets are checked with the same rules:
+- corpus/gold/<stem>.json for the seed articles corpus/<stem>.txt (first line = title, rest = body);
+- corpus/dev/gold/<name>_<N>.json for row N (1-based) of corpus/dev/<name>.jsonl, whose `article` is
+  "<name>.jsonl:<N>"; the body is the row's `text` and the title its `title`.
 
 See docs/codebook.md for the annotation rules these checks enforce.
 """
@@ -18,10 +23,17 @@ from schemas import ArticleExtraction
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 GOLD_DIR = CORPUS / "gold"
-GOLD_FILES = sorted(GOLD_DIR.glob("*.json"))
+DEV_DIR = CORPUS / "dev"
+DEV_GOLD_DIR = DEV_DIR / "gold"
+SEED_GOLD_FILES = sorted(GOLD_DIR.glob("*.json"))
+DEV_GOLD_FILES = sorted(DEV_GOLD_DIR.glob("*.json"))
+GOLD_FILES = SEED_GOLD_FILES + DEV_GOLD_FILES
+JSONL_REF = re.compile(r"^(?P<name>[^/:]+)\.jsonl:(?P<row>[1-9]\d*)$")
 
 OPEN_QUOTES = {'"', "“"}
 CLOSE_QUOTES = {'"', "”"}
+# Some texts close a quotation with two ASCII apostrophes ('' as in TeX), e.g. the VOA dev set.
+CLOSE_QUOTE_PAIRS = {"''"}
 ISO_BY_PRECISION = {
     "day": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
     "month": re.compile(r"^\d{4}-\d{2}$"),
@@ -34,13 +46,31 @@ def _load(path: Path) -> dict[str, Any]:
     return data
 
 
+def _jsonl_row(name: str, row: int) -> dict[str, Any]:
+    """Row `row` (1-based) of corpus/dev/<name>.jsonl."""
+    lines = (DEV_DIR / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    assert 1 <= row <= len(lines), f"{name}.jsonl has no row {row}"
+    data: dict[str, Any] = json.loads(lines[row - 1])
+    return data
+
+
 def _article_text(gold: dict[str, Any]) -> str:
-    return (CORPUS / gold["article"]).read_text(encoding="utf-8")
+    """The whole article: title line, newline, body (for a .txt file, the file itself)."""
+    article: str = gold["article"]
+    m = JSONL_REF.match(article)
+    if m:
+        row = _jsonl_row(m["name"], int(m["row"]))
+        return f"{row['title']}\n{row['text']}"
+    return (CORPUS / article).read_text(encoding="utf-8")
 
 
 def _body(text: str) -> str:
     """The article body: everything after the title line (as schemas.records.Article.text)."""
     return text.split("\n", 1)[1] if "\n" in text else ""
+
+
+def _closes_quote(body: str, end: int) -> bool:
+    return body[end : end + 1] in CLOSE_QUOTES or body[end : end + 2] in CLOSE_QUOTE_PAIRS
 
 
 def _evidence_items(extraction: dict[str, Any]) -> list[tuple[str, str]]:
@@ -53,21 +83,40 @@ def _evidence_items(extraction: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def test_gold_files_exist() -> None:
-    assert GOLD_FILES, f"no gold files in {GOLD_DIR}"
+    assert SEED_GOLD_FILES, f"no gold files in {GOLD_DIR}"
+    assert DEV_GOLD_FILES, f"no gold files in {DEV_GOLD_DIR}"
 
 
 def test_every_article_has_gold() -> None:
     articles = {p.name for p in CORPUS.glob("*.txt")}
-    annotated = {_load(p)["article"] for p in GOLD_FILES}
+    annotated = {_load(p)["article"] for p in SEED_GOLD_FILES}
     assert articles <= annotated, f"articles without gold: {sorted(articles - annotated)}"
+
+
+def test_every_dev_row_has_gold() -> None:
+    rows = {
+        f"{p.stem}.jsonl:{i}"
+        for p in DEV_DIR.glob("*.jsonl")
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if line.strip()
+    }
+    annotated = {_load(p)["article"] for p in DEV_GOLD_FILES}
+    assert rows <= annotated, f"dev rows without gold: {sorted(rows - annotated)}"
 
 
 @pytest.mark.parametrize("path", GOLD_FILES, ids=lambda p: p.stem)
 def test_shape_and_article(path: Path) -> None:
     gold = _load(path)
     assert set(gold) == {"article", "notes", "extraction"}
-    assert gold["article"] == f"{path.stem}.txt"
-    assert (CORPUS / gold["article"]).is_file()
+    if path.parent == DEV_GOLD_DIR:
+        m = JSONL_REF.match(gold["article"])
+        assert m, f"dev gold article must be '<name>.jsonl:<N>', got {gold['article']!r}"
+        assert path.stem == f"{m['name']}_{m['row']}"
+        row = _jsonl_row(m["name"], int(m["row"]))
+        assert isinstance(row.get("text"), str) and row["text"].strip()
+    else:
+        assert gold["article"] == f"{path.stem}.txt"
+        assert (CORPUS / gold["article"]).is_file()
     assert isinstance(gold["notes"], str) and gold["notes"].strip()
 
 
@@ -110,7 +159,7 @@ def test_quotes_are_verbatim(path: Path) -> None:
         assert quote in body, f"statements[{i}] quote not in body: {quote!r}"
         # Exactly the characters inside a pair of quotation marks.
         enclosed = any(
-            body[m.start() - 1 : m.start()] in OPEN_QUOTES and body[m.end() : m.end() + 1] in CLOSE_QUOTES
+            body[m.start() - 1 : m.start()] in OPEN_QUOTES and _closes_quote(body, m.end())
             for m in re.finditer(re.escape(quote), body)
         )
         assert enclosed, f"statements[{i}] quote is not exactly a quoted span: {quote!r}"

@@ -9,9 +9,9 @@ from schemas import Flag
 
 
 def test_writes_all_four_files_as_jsonl(tmp_path: Path) -> None:
-    written = write_outputs(tmp_path / "out", {"articles.jsonl": [Flag(code="a", reason="b")]})
+    written = write_outputs(tmp_path / "out", {"articles.jsonl": [Flag(code="merged_duplicate", reason="b")]})
     assert [p.name for p in written] == list(OUTPUT_FILES)
-    assert (tmp_path / "out" / "articles.jsonl").read_text() == '{"code":"a","reason":"b"}\n'
+    assert (tmp_path / "out" / "articles.jsonl").read_text() == '{"code":"merged_duplicate","reason":"b"}\n'
     assert (tmp_path / "out" / "meetings.jsonl").read_text() == ""
 
 

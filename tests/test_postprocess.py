@@ -9,7 +9,8 @@ import pytest
 from extractor.corpus import load_corpus
 from extractor.normalize.actors import ActorIndex, load_actors
 from extractor.postprocess import RecordSet, article_flags, build_records
-from extractor.stories import is_on_topic, split_stories
+from extractor.scope import load_scope
+from extractor.stories import Story, is_relevant, split_stories
 from schemas import (
     Alignment,
     Article,
@@ -93,10 +94,13 @@ def test_headline_mismatch_in_000_and_stitched_stories_in_001(corpus_dir: Path, 
     stories = split_stories(a000.title, a000.text)
     assert [f.code for f in article_flags(a000, stories, stories, actors)] == ["headline_body_mismatch"]
     stories = split_stories(a001.title, a001.text)
-    relevant = [s for s in stories if is_on_topic(s)]
-    codes = [f.code for f in article_flags(a001, stories, relevant, actors)]
-    assert len(stories) == 6 and len(relevant) == 1
-    assert codes == ["off_topic_story_skipped"] * 5
+    us_china = load_scope("us-china")
+    relevant = [s for s in stories if is_relevant(s) and us_china.admits_story(s)]
+    flags = article_flags(a001, stories, relevant, actors)
+    assert len(stories) == 6 and [s.index for s in relevant] == [0, 5]  # 5 mentions both countries
+    assert [f.code for f in flags] == ["off_topic_story_skipped"] * 4
+    assert "story 2 skipped (no diplomatic contact or speech)" in flags[1].reason
+    assert "story 1 skipped (outside the run's scope)" in flags[0].reason
     stories = split_stories(a004.title, a004.text)
     assert article_flags(a004, stories, stories, actors) == []
 
@@ -120,3 +124,13 @@ def test_one_meeting_reported_in_two_paragraphs_becomes_one_record(corpus_dir: P
     merged = meetings[0]
     assert [e.text for e in merged.evidence] == first.evidence + again.evidence
     assert "merged_duplicate" in {f.code for f in merged.flags}
+
+
+def test_a_story_that_is_not_english_is_flagged_with_its_script(corpus_dir: Path, actors: ActorIndex) -> None:
+    article = _article(corpus_dir, "004")
+    foreign = "外交部长在首都会见来访的外国代表团，双方就双边关系和共同关心的问题交换了意见。" * 6
+    stories = [*split_stories(article.title, article.text), Story(index=1, title="外交", text=foreign, start=0)]
+    relevant = [s for s in stories if is_relevant(s)]
+    (flag,) = article_flags(article, stories, relevant, actors)
+    assert flag.code == "non_english_story_skipped"
+    assert "story 1 skipped, mostly CJK script" in flag.reason

@@ -115,7 +115,8 @@ def _ask(request: LLMRequest, client: LLMClient, meter: _UsageMeter) -> BaseMode
         parsed: BaseModel = create(
             response_model=request.response_model,
             messages=request.messages,
-            context={"article_text": request.context_text},
+            # instructor renders messages as Jinja when given a context: only quote checks need one.
+            context={"article_text": request.context_text} if request.context_text else None,
             max_retries=client.max_reasks,
             model=request.model,
             temperature=request.temperature,

@@ -8,16 +8,17 @@ Matching (`ActorIndex.match`) tries, in order:
 
 1. ``exact``: the normalised name (case, accents, punctuation, possessive "'s"
    ignored) equals a canonical name or alias. The name is tried as written, then
-   without a leading country word ("US State Department"), then without any
-   leading titles ("Secretary", "Mr.", "Chinese Foreign Minister") or trailing
+   without a leading country word ("French Foreign Ministry"), then without any
+   leading titles ("Secretary", "Mr.", "Indian Foreign Minister") or trailing
    "Jr."/"III", then the part before a comma or parenthesis.
 2. ``fuzzy``: `rapidfuzz.fuzz.ratio` of at least `FUZZY_THRESHOLD` against an
    alias with the same number of words, where every word pair is close too
    (`TOKEN_THRESHOLD`) and words of `SHORT_TOKEN` letters or fewer must be
-   equal. This keeps "Wang Yi" from matching "Wang Xiaohong" or "Wang Yu" while
-   "Brinken", "Blinkin" or "Wei Feng" still find their closest actor. When two
+   equal. This keeps "Li Ming" from matching "Li Mingyu" or "Li Min" while a
+   one-letter slip ("Okonkwa" for "Okonkwo") or a clipped last word ("Ana
+   Kowal" for "Ana Kowalska") still finds the closest actor. When two
    actors score within `AMBIGUITY_MARGIN` of each other, nothing matches.
-3. ``context``: a bare word that is no alias ("Wang") matches only when exactly
+3. ``context``: a bare word that is no alias ("Li") matches only when exactly
    one actor named in ``context`` (other names written in the same article) has
    it as a name word; reported as ``fuzzy``. Without context it matches nothing:
    a surname alone resolves only when the data makes it unambiguous.
@@ -54,7 +55,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from rapidfuzz import fuzz, process
 
 from extractor.errors import InputError
-from schemas.records import ActorRef, Flag
+from schemas.records import ActorRef, Flag, FlagCode
 
 __all__ = [
     "AMBIGUITY_MARGIN",
@@ -77,8 +78,8 @@ DEFAULT_ACTORS_PATH = Path(__file__).resolve().parents[1] / "data" / "actors.yam
 
 FUZZY_THRESHOLD = 85.0
 """Minimum `fuzz.ratio` (0-100) of the whole name against an alias. 85 admits one
-wrong letter in a 7-letter surname ("Brinken"/"Blinken" = 85.7) and rejects one
-in a 5-letter one ("Rubia"/"Rubio" = 80): short names must be spelt right."""
+wrong letter in a 7-letter surname ("Okonkwa"/"Okonkwo" = 85.7) and rejects one
+in a 5-letter one ("Sousa"/"Souza" = 80): short names must be spelt right."""
 
 TOKEN_THRESHOLD = 75.0
 """Minimum `fuzz.ratio` of each word against the alias word in the same place."""
@@ -89,7 +90,7 @@ SHORT_TOKEN = 3
 AMBIGUITY_MARGIN = 5.0
 """Two actors whose best fuzzy scores are closer than this: no match."""
 
-TITLE_FLAG_CODE = "title_contradicts_office"
+TITLE_FLAG_CODE = FlagCode.title_contradicts_office
 
 MatchKind = Literal["exact", "fuzzy", "none"]
 
@@ -157,7 +158,7 @@ _SUFFIX_TOKENS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def normalize_name(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free, single-spaced: "Blinken’s" → "blinken", "U.S." → "us"."""
+    """Lower-case, accent-free, punctuation-free, single-spaced: "Doe’s" → "doe", "U.S." → "us"."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     plain = _JOINERS.sub("", _POSSESSIVE.sub("", plain))
@@ -192,7 +193,7 @@ def _token_close(left: str, right: str) -> bool:
 
 
 def _tokens_compatible(query: str, alias: str) -> bool:
-    """Same number of words and each word close to its counterpart (guards "Wang Yi" vs "Wang Xiaohong")."""
+    """Same number of words and each word close to its counterpart (guards "Li Ming" vs "Li Mingyu")."""
     left, right = query.split(), alias.split()
     return len(left) == len(right) and all(_token_close(a, b) for a, b in zip(left, right, strict=True))
 
@@ -236,7 +237,7 @@ def _title_text(title: str) -> str:
 
 
 def office_roles(title: str) -> frozenset[str]:
-    """Office classes a title names ("US Secretary of State" → {"foreign minister"}); empty when unsure."""
+    """Office classes a title names ("UK Foreign Secretary" → {"foreign minister"}); empty when unsure."""
     text = _title_text(title)
     if not text or _QUALIFIER.search(text):
         return frozenset()
@@ -413,11 +414,11 @@ class ActorIndex:
         none); iterables of different lengths are a ``ValueError``. For each participant matched to an
         actor with listed offices:
 
-        * a title naming an office class (`office_roles`, e.g. "US Secretary of State") gives the
+        * a title naming an office class (`office_roles`, e.g. "UK Foreign Secretary") gives the
           years of that person's offices of that class, start year to end year, inclusive;
           a "former" title (or a bare "President", see `check_title`) gives the first such start
           year onwards;
-        * a title naming no office class (None, "top US diplomat", deputy or envoy titles) gives
+        * a title naming no office class (None, "top diplomat", deputy or envoy titles) gives
           the years of all that person's offices;
         * a title naming another country's office, or an office class the person never held (both
           flagged by `check_title`), and unmatched people give no constraint.
@@ -428,7 +429,7 @@ class ActorIndex:
 
         Returns the range covering the years all constrained participants share (a gap between two
         terms of one person inside it is covered too: a range cannot skip years), e.g.
-        ``range(2021, 2026)`` for Blinken as "Secretary of State". None when nobody constrains the
+        ``range(2021, 2026)`` for a "Foreign Minister" in that office from 2021 to 2025. None when nobody constrains the
         years, or when the constraints share no year (they contradict each other; no constraint is
         safer than an impossible one).
         """

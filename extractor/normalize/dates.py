@@ -1,26 +1,26 @@
 """Resolve a meeting's date expression to an ISO date, relative to the page date.
 
-`resolve_meeting_date` turns the date as the article writes it ("on the 13th",
-"Friday (Oct 27)", "last month") into a `ResolvedDate`, deterministically, and
+`resolve_meeting_date` turns the date as the article writes it ("on the 21st",
+"Tuesday (Mar 4)", "last month") into a `ResolvedDate`, deterministically, and
 says how (``method``) and how sure it is (``confidence``). The model's own ISO
 guess is only a fallback and a cross-check: small models often copy the page
 date.
 
 Methods, in the order they are tried:
 
-* ``explicit``: the expression carries a year ("September 10th, 2025"); parsed
+* ``explicit``: the expression carries a year ("March 3rd, 2031"); parsed
   by `dateparser`.
-* ``weekday_consistency``: month, day and weekday ("Friday (Oct 27)"): the
+* ``weekday_consistency``: month, day and weekday ("Tuesday (Mar 4)"): the
   year within ±2 of the publication year (else of the model's year, else at or
   after the latest year the text mentions) in which that day is that weekday.
 * ``month_day_relative_to_published``: month and day: the latest occurrence
   not after the publication date.
-* ``day_of_month_relative_to_published``: day only ("on the 13th"): that day in
+* ``day_of_month_relative_to_published``: day only ("on the 21st"): that day in
   the publication month, or the latest earlier month in which it is not after
   the publication date (and falls on the weekday, if one is given).
-* ``month_relative_to_published``: month only ("in July"): month precision.
-* ``weekday_relative_to_published``: weekday only ("on Saturday"): the latest
-  such day on or before the publication date ("last"/"next Saturday": strictly
+* ``month_relative_to_published``: month only ("in March"): month precision.
+* ``weekday_relative_to_published``: weekday only ("on Monday"): the latest
+  such day on or before the publication date ("last"/"next Monday": strictly
   before/after).
 * ``relative_to_published``: anything else `dateparser` understands relative to
   the publication date ("last month", "yesterday", "two days ago").
@@ -39,12 +39,12 @@ without a written year:
   mismatch is flagged).
 * ``office_term`` (confidence medium): month and day, or month only, and
   ``years`` holds a single year.
-* relative to a year-less wire dateline (``dateline``, e.g. "NUSA DUA,
-  Indonesia, July 9 (Reuters)"): weekday only, day only, relative phrases and
+* relative to a year-less wire dateline (``dateline``, e.g. "LIMA, Peru,
+  May 2 (Reuters)"): weekday only, day only, relative phrases and
   month only are resolved as above against the dateline's month and day in each
   year of ``years``. One year: the ``*_relative_to_published`` method renamed
   ``*_relative_to_dateline`` (confidence at most medium). Several years and a
-  weekday ("on Saturday"): ``dateline_weekday`` (confidence low) when the
+  weekday ("on Monday"): ``dateline_weekday`` (confidence low) when the
   dateline day itself is that weekday in exactly one of them; the lead of a wire
   story usually reports the dateline day's events, which is an assumption,
   hence the low confidence.
@@ -57,9 +57,11 @@ A dateline with a year stands in for a missing page date. With a page date,
 ``years`` only cross-checks: a resolved date in a year outside it is flagged
 ``date_outside_office_term`` (either the date or a participant's title is off).
 
-Contradiction rule: a non-explicit result is checked against in-text clues, an
-explicit month-day anchor ("from June 18 to 19") near a gap phrase ("less than a
-month later", "in less than a month", "last month", "next month"). If the result
+Contradiction rule: a non-explicit result is checked against in-text clues: a
+gap phrase ("within a month", "last month", "next month"; the ``dates.gap_phrases``
+of ``extractor/data/cues.yaml``) paired with the nearest explicit month-day anchor
+("from May 5 to 6") in the same paragraph (line) or the one before it, as a gap
+phrase refers to an event just reported. If the result
 is inconsistent with a clue it is never kept silently: the date is re-resolved
 inside the window the clue allows (``context_anchor``, confidence low; the
 anchor's year is the one written, else its latest occurrence not after the page
@@ -75,16 +77,19 @@ Flags: ``date_contradicts_page_date``, ``date_model_disagrees``,
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Literal
 
 from dateparser.date import DateDataParser
 
+from extractor.cues import default_cues
 from schemas.extraction import DatePrecision
-from schemas.records import Flag, ResolvedDate
+from schemas.records import Flag, FlagCode, ResolvedDate
 
 __all__ = ["parse_publication_date", "resolve_meeting_date"]
 
@@ -118,26 +123,45 @@ _MONTH_ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "o
 _MONTH_NUMBERS = {abbr: number for number, abbr in enumerate(_MONTH_ABBR, start=1)}
 _WEEKDAYS = {"mon": 0, "tues": 1, "wednes": 2, "thurs": 3, "fri": 4, "satur": 5, "sun": 6}
 _ISO_RE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
-_GAP_PHRASES: tuple[tuple[re.Pattern[str], Relation, int], ...] = (
-    (
-        re.compile(r"\b(?:in\s+|within\s+)?less than a month(?:\s+(?:later|after))?\b|\bwithin a month\b", re.I),
-        "within_month_after",
-        600,
-    ),
-    (re.compile(r"\blast month\b", re.I), "month_after", 150),
-    (re.compile(r"\bnext month\b", re.I), "month_before", 150),
-)
-_LABELLED_RE = re.compile(
-    r"\b(?P<label>release time|published|publication date|posted|updated|date)(?:\s*[:：]\s*|\s+on\s+)"
-    r"(?P<value>[^\n]{4,60})",
-    re.IGNORECASE,
-)
-_DATELINE_RE = re.compile(
-    rf"^(?P<place>[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]+)?),\s*"
-    rf"(?P<date>(?i:{_MONTH})\.?\s+\d{{1,2}}(?:,\s*(?P<year>{_YEAR}))?)"
-    r"\s*\((?:Reuters|AP|AFP|Xinhua|Bloomberg|UPI|dpa|Kyodo|Yonhap)\)",
-    re.MULTILINE,
-)
+_RELATIONS: dict[str, Relation] = {
+    "within_month_after": "within_month_after",
+    "month_after": "month_after",
+    "month_before": "month_before",
+}
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    escaped = (r"\s+".join(re.escape(part) for part in word.split()) for word in words if word.strip())
+    return "|".join(sorted(escaped, key=len, reverse=True)) or r"(?!)"
+
+
+@lru_cache(maxsize=1)
+def _gap_phrases() -> tuple[tuple[re.Pattern[str], Relation], ...]:
+    return tuple((pattern, _RELATIONS[relation]) for pattern, relation in default_cues().gap_phrases)
+
+
+@lru_cache(maxsize=1)
+def _labelled_re() -> re.Pattern[str]:
+    """A labelled page date ("Published: ..."); labels: ``dates.page_date_labels`` in the cue file."""
+    labels = _alternatives(default_cues().data.dates.page_date_labels)
+    return re.compile(
+        rf"\b(?P<label>{labels})(?:\s*[:：]\s*|\s+on\s+)(?P<value>[^\n]{{4,60}})",
+        re.IGNORECASE,
+    )
+
+
+@lru_cache(maxsize=1)
+def _dateline_re() -> re.Pattern[str]:
+    """A wire dateline ("CITY, Country, Month Day (Agency)"); agencies: ``dates.wire_agencies`` in the cue file."""
+    agencies = _alternatives(default_cues().data.dates.wire_agencies)
+    return re.compile(
+        rf"^(?P<place>[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]+)?),\s*"
+        rf"(?P<date>(?i:{_MONTH})\.?\s+\d{{1,2}}(?:,\s*(?P<year>{_YEAR}))?)"
+        rf"\s*\((?:{agencies})\)",
+        re.MULTILINE,
+    )
+
+
 _ISO_IN_TEXT_RE = re.compile(r"\b(?P<iso>(?:19|20)\d{2}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?\b")
 _HEAD_CHARS = 1500
 _PERIOD_PRECISION = {
@@ -307,7 +331,7 @@ def _from_parts(year: int, parts: _Parts) -> tuple[dt.date, DatePrecision] | Non
 
 
 def _resolve_explicit(expression: str, year: int, parts: _Parts) -> _Resolution | None:
-    """`dateparser` first ("Sept. 10, 2025", "2023-07-13"), else the hand-read parts ("June 18 to 19, 2023")."""
+    """`dateparser` first ("Sept. 3, 2031", "2031-09-03"), else the hand-read parts ("May 5 to 6, 2031")."""
     parsed = _dateparse(expression, None)
     if parsed is None or parsed[0].year != year:
         parsed = _from_parts(year, parts)
@@ -494,10 +518,10 @@ def _resolve_in_years(
 
 
 def _parse_dateline(dateline: str | None) -> tuple[int, int, int | None] | None:
-    """Month, day and (if written) year of a wire dateline such as "NUSA DUA, Indonesia, July 9 (Reuters)"."""
+    """Month, day and (if written) year of a wire dateline such as "LIMA, Peru, May 2 (Reuters)"."""
     if not dateline:
         return None
-    wire = _DATELINE_RE.search(dateline)
+    wire = _dateline_re().search(dateline)
     md = _MONTH_DAY_RE.search(wire["date"] if wire else dateline)
     if md is None or _safe_date(2000, _month_number(md["month"]), int(md["day"])) is None:
         return None
@@ -512,14 +536,14 @@ def _ambiguity_flags(expression: str | None, ambiguous: _Ambiguous, years: range
     )
     if model_iso and model_iso.strip():
         reason += f"; the model's guess {model_iso.strip()!r} is not used"
-    return [Flag(code="date_year_ambiguous", reason=reason)]
+    return [Flag(code=FlagCode.date_year_ambiguous, reason=reason)]
 
 
 def _office_term_flags(res: _Resolution | None, years: range | None) -> list[Flag]:
     if res is None or years is None or res.date.year in years:
         return []
     reason = f"{res.iso} ({res.method}) is outside the participants' office years {_span_text(years)}"
-    return [Flag(code="date_outside_office_term", reason=reason)]
+    return [Flag(code=FlagCode.date_outside_office_term, reason=reason)]
 
 
 # --------------------------------------------------------------------------- in-text clues
@@ -538,7 +562,7 @@ def _find_anchors(context: str) -> list[_Anchor]:
 
 
 def _is_excluded(anchor: _Anchor, own: tuple[int, int] | None, published: dt.date | None) -> bool:
-    """The meeting's own date and the page date (e.g. a "Release time:" line) are not clues."""
+    """The meeting's own date and the page date (e.g. a "Published:" line) are not clues."""
     if (anchor.month, anchor.day) == own:
         return True
     if published is None or (anchor.month, anchor.day) != (published.month, published.day):
@@ -548,19 +572,30 @@ def _is_excluded(anchor: _Anchor, own: tuple[int, int] | None, published: dt.dat
 
 def _page_date_spans(context: str) -> list[tuple[int, int]]:
     """Labelled page dates and wire datelines: they date the page, they are not clues."""
-    return [m.span() for pattern in (_LABELLED_RE, _DATELINE_RE) for m in pattern.finditer(context)]
+    return [m.span() for pattern in (_labelled_re(), _dateline_re()) for m in pattern.finditer(context)]
+
+
+def _paragraph_starts(context: str) -> list[int]:
+    """Start offsets of the paragraphs (non-blank lines) of `context`."""
+    return [m.start() for m in re.finditer(r"^[^\S\n]*\S", context, re.MULTILINE)]
+
+
+def _paragraph(starts: list[int], offset: int) -> int:
+    return bisect.bisect_right(starts, offset) - 1
 
 
 def _find_clues(context: str, own: tuple[int, int] | None, published: dt.date | None) -> list[_Clue]:
-    """Gap phrases, each paired with the nearest month-day anchor within reach."""
+    """Gap phrases, each paired with the nearest month-day anchor in its paragraph or the one before."""
     spans = _page_date_spans(context)
     anchors = [a for a in _find_anchors(context) if not _is_excluded(a, own, published)]
     anchors = [a for a in anchors if not any(start <= a.start < end for start, end in spans)]
+    starts = _paragraph_starts(context)
     clues: list[_Clue] = []
-    for pattern, relation, reach in _GAP_PHRASES:
+    for pattern, relation in _gap_phrases():
         for m in pattern.finditer(context):
-            near = [(min(abs(a.end - m.start()), abs(a.start - m.end())), a) for a in anchors]
-            near = [(distance, a) for distance, a in near if distance <= reach]
+            here = _paragraph(starts, m.start())
+            reachable = [a for a in anchors if here - 1 <= _paragraph(starts, a.start) <= here]
+            near = [(min(abs(a.end - m.start()), abs(a.start - m.end())), a) for a in reachable]
             if near:
                 clues.append(_Clue(min(near, key=lambda pair: pair[0])[1], relation, m.group(0)))
     return clues
@@ -623,13 +658,13 @@ def _check_clues(
     redone = {_reresolve(clue, parts, published) for clue in broken}
     fixed = redone.pop() if len(redone) == 1 else None
     if fixed is not None and all(_consistent(fixed, clue) for clue in clues):
-        return fixed, [Flag(code="date_contradicts_page_date", reason=f"{reason}; re-resolved to {fixed.iso}")]
-    return None, [Flag(code="date_contradicts_page_date", reason=f"{reason}; left unresolved")]
+        return fixed, [Flag(code=FlagCode.date_contradicts_page_date, reason=f"{reason}; re-resolved to {fixed.iso}")]
+    return None, [Flag(code=FlagCode.date_contradicts_page_date, reason=f"{reason}; left unresolved")]
 
 
 # --------------------------------------------------------------------------- public API
 
-_LOWERING = {"date_contradicts_page_date", "date_weekday_mismatch"}
+_LOWERING = {FlagCode.date_contradicts_page_date, FlagCode.date_weekday_mismatch}
 
 
 def _model_flags(
@@ -638,15 +673,21 @@ def _model_flags(
     if model_iso is None or not model_iso.strip():
         return []
     if model is None:
-        return [Flag(code="date_model_invalid", reason=f"model date {model_iso!r} is not YYYY-MM-DD, YYYY-MM or YYYY")]
+        return [
+            Flag(
+                code=FlagCode.date_model_invalid, reason=f"model date {model_iso!r} is not YYYY-MM-DD, YYYY-MM or YYYY"
+            )
+        ]
     model_text = _iso(*model)
     if res is None:
         reason = f"model said {model_text}, which contradicts the expression or in-text clues"
-        return [Flag(code="date_model_disagrees", reason=reason)]
+        return [Flag(code=FlagCode.date_model_disagrees, reason=reason)]
     length = min(len(model_text), len(res.iso))
     if res.method == "model_only" or model_text[:length] == res.iso[:length]:
         return []
-    return [Flag(code="date_model_disagrees", reason=f"model said {model_text}, resolved {res.iso} by {res.method}")]
+    return [
+        Flag(code=FlagCode.date_model_disagrees, reason=f"model said {model_text}, resolved {res.iso} by {res.method}")
+    ]
 
 
 def _weekday_flags(res: _Resolution | None, parts: _Parts) -> list[Flag]:
@@ -655,7 +696,7 @@ def _weekday_flags(res: _Resolution | None, parts: _Parts) -> list[Flag]:
     if res.date.weekday() == parts.weekday:
         return []
     weekday = calendar.day_name[parts.weekday]
-    return [Flag(code="date_weekday_mismatch", reason=f"{res.iso} is a {res.date:%A}, the text says {weekday}")]
+    return [Flag(code=FlagCode.date_weekday_mismatch, reason=f"{res.iso} is a {res.date:%A}, the text says {weekday}")]
 
 
 def _resolve(
@@ -706,7 +747,7 @@ def resolve_meeting_date(
     (`ActorIndex.office_years`): without a page date the year is taken from them,
     with one they only cross-check it. `dateline` is the raw text
     `parse_publication_date` returns when it finds a dateline without a year
-    ("NUSA DUA, Indonesia, July 9 (Reuters)"); it anchors weekday-only and other
+    ("LIMA, Peru, May 2 (Reuters)"); it anchors weekday-only and other
     relative expressions when there is no page date (with a year, it is the page
     date). Returns the resolution and the flags raised on the way.
     """
@@ -720,13 +761,15 @@ def resolve_meeting_date(
     outcome, flags = _resolve(expression, parts, model, published, context, years, anchor)
     if isinstance(outcome, _Ambiguous):  # only a years window makes a year ambiguous
         flags = _ambiguity_flags(expression, outcome, years or range(0), model_iso)
-        flags.append(Flag(code="date_unresolved", reason=f"could not resolve the year of {expression!r}"))
+        flags.append(Flag(code=FlagCode.date_unresolved, reason=f"could not resolve the year of {expression!r}"))
         return ResolvedDate(expression=expression, method="year_ambiguous"), flags
     res = outcome
     flags += _weekday_flags(res, parts) + _model_flags(model_iso, model, res) + _office_term_flags(res, years)
     if res is None:
-        contradicted = any(f.code == "date_contradicts_page_date" for f in flags)
-        flags.append(Flag(code="date_unresolved", reason=f"could not resolve {expression or 'a missing date'!r}"))
+        contradicted = any(f.code is FlagCode.date_contradicts_page_date for f in flags)
+        flags.append(
+            Flag(code=FlagCode.date_unresolved, reason=f"could not resolve {expression or 'a missing date'!r}")
+        )
         return ResolvedDate(expression=expression, method="unresolved_contradiction" if contradicted else "none"), flags
     confidence: Confidence = "low" if any(f.code in _LOWERING for f in flags) else res.confidence
     resolved = ResolvedDate(
@@ -737,7 +780,7 @@ def resolve_meeting_date(
 
 def _labelled_date(text: str) -> tuple[dt.date, str] | None:
     """A date after a label; the value is cut after its year if trailing words defeat `dateparser`."""
-    for m in _LABELLED_RE.finditer(text[:_HEAD_CHARS]):
+    for m in _labelled_re().finditer(text[:_HEAD_CHARS]):
         value = re.split(r"\s{2,}|\|", m["value"])[0].strip()
         year = _YEAR_RE.search(value)
         if year is None:
@@ -753,15 +796,15 @@ def parse_publication_date(text: str) -> tuple[dt.date | None, str | None]:
     """Find the page's publication date in an article body: (date, the text it was read from).
 
     Tried in order, within the first 1,500 characters: a labelled date ("Release
-    time:Apr 14, 2024 05:26 AM", "Published: ..."), a wire dateline ("NUSA DUA,
-    Indonesia, July 9 (Reuters)"), an ISO date ("2024-04-14"). A dateline without
+    time: Mar 2, 2031 08:15 AM", "Published: ..."), a wire dateline ("LIMA, Peru,
+    May 2 (Reuters)"), an ISO date ("2031-03-02"). A dateline without
     a year gives (None, raw dateline): the day is known but not the year, so the
     caller keeps the raw text and must not guess. Nothing found gives (None, None).
     """
     if labelled := _labelled_date(text):
         return labelled
     head = text[:_HEAD_CHARS]
-    if dateline := _DATELINE_RE.search(head):
+    if dateline := _dateline_re().search(head):
         raw = dateline.group(0).strip()
         parsed = _dateparse(dateline["date"], None) if dateline["year"] else None
         return (parsed[0] if parsed else None), raw

@@ -1,9 +1,10 @@
 """Check a meeting's date expression, format and status against its own evidence.
 
 A small model often leaves `date_text` empty while its evidence says "On
-September 10th", calls every meeting "planned", or answers "unknown" for a
+March 3rd", calls every meeting "planned", or answers "unknown" for a
 "phone call". The evidence sentence is the ground truth we have, so these
 rules read it. Every change is reported as a flag naming the old value.
+Format and tense cues are the ``meeting`` lists of ``extractor/data/cues.yaml``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from schemas import Flag, Meeting, MeetingFormat, MeetingStatus
+from extractor.cues import default_cues
+from schemas import Flag, FlagCode, Meeting, MeetingFormat, MeetingStatus
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
@@ -21,30 +23,13 @@ _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 # Most specific first: the first pattern that matches anywhere wins.
 _DATE_PATTERNS = [
-    re.compile(rf"\b{_WEEKDAY}\s*\(\s*{_MONTH}\s+{_DAY}\s*\)"),  # Friday (Oct 27)
-    re.compile(rf"\b{_MONTH}\s+{_DAY}(?:\s*(?:to|-|–)\s*{_DAY})?(?:,?\s+\d{{4}})?\b"),  # September 10th, June 18 to 19
-    re.compile(rf"\b{_DAY}\s+{_MONTH}(?:\s+\d{{4}})?\b"),  # 13 July 2023
-    re.compile(r"\b[Oo]n the \d{1,2}(?:st|nd|rd|th)\b"),  # on the 13th
-    re.compile(rf"\b(?:[Oo]n |[Ll]ast |[Tt]his |[Nn]ext )?{_WEEKDAY}\b"),  # on Saturday
+    re.compile(rf"\b{_WEEKDAY}\s*\(\s*{_MONTH}\s+{_DAY}\s*\)"),  # Tuesday (Mar 4)
+    re.compile(rf"\b{_MONTH}\s+{_DAY}(?:\s*(?:to|-|–)\s*{_DAY})?(?:,?\s+\d{{4}})?\b"),  # March 3rd, May 5 to 6
+    re.compile(rf"\b{_DAY}\s+{_MONTH}(?:\s+\d{{4}})?\b"),  # 4 March 2031
+    re.compile(r"\b[Oo]n the \d{1,2}(?:st|nd|rd|th)\b"),  # on the 21st
+    re.compile(rf"\b(?:[Oo]n |[Ll]ast |[Tt]his |[Nn]ext )?{_WEEKDAY}\b"),  # on Monday
     re.compile(r"\b(?:last|next|this) (?:week|month|year)\b", re.IGNORECASE),
 ]
-
-_VIDEO = r"\bvideo(?:\s|-)?(?:call|link|conference)|\bvirtual(?:ly)? (?:meeting|summit)"
-_PHONE = r"\b(?:phone|telephone)(?: call| conversation)?\b|\bspoke by phone\b"
-_IN_PERSON = r"\b(?:met|meets|meet with|face-to-face|in person|visit(?:ed|ing)?|sat down|working lunch|talks in)\b"
-_FORMAT_CUES = [
-    (MeetingFormat.video, re.compile(_VIDEO, re.IGNORECASE)),
-    (MeetingFormat.phone, re.compile(_PHONE, re.IGNORECASE)),
-    (MeetingFormat.in_person, re.compile(_IN_PERSON, re.IGNORECASE)),
-]
-_FUTURE = re.compile(
-    r"\b(?:will|would|is (?:expected|likely|due|set) to|are (?:expected|likely|due|set) to|plans? to|potential|"
-    r"possib(?:le|ility)|anticipated|upcoming|next (?:week|month)|preparations? for|hypothetical)\b",
-    re.IGNORECASE,
-)
-_PAST = re.compile(
-    r"\b(?:met|held|had (?:a|an|their)|talked|spoke|discussed|visited|gathered|exchanged|told)\b", re.IGNORECASE
-)
 
 
 def date_expression_in(evidence: Sequence[str]) -> str | None:
@@ -57,18 +42,19 @@ def date_expression_in(evidence: Sequence[str]) -> str | None:
 
 def format_cue(evidence: Sequence[str]) -> MeetingFormat | None:
     text = " ".join(evidence)
-    for fmt, pattern in _FORMAT_CUES:
+    for fmt, pattern in default_cues().formats:
         if pattern.search(text):
-            return fmt
+            return MeetingFormat(fmt)
     return None
 
 
 def status_cue(evidence: Sequence[str]) -> MeetingStatus | None:
     """held when the evidence reports it in the past tense and nothing marks it as future."""
     text = " ".join(evidence)
-    if _FUTURE.search(text):
+    cues = default_cues()
+    if cues.future.search(text):
         return MeetingStatus.anticipated
-    if _PAST.search(text):
+    if cues.past.search(text):
         return MeetingStatus.held
     return None
 
@@ -84,26 +70,32 @@ def reconcile_meeting(meeting: Meeting) -> tuple[Meeting, list[Flag]]:
     changes: dict[str, object] = {}
     flags: list[Flag] = []
     if not evidence:
-        flags.append(Flag(code="evidence_names_no_participant", reason="no evidence sentence names a participant"))
+        flags.append(
+            Flag(code=FlagCode.evidence_names_no_participant, reason="no evidence sentence names a participant")
+        )
         evidence = list(meeting.evidence)
     if not meeting.date_text and (expression := date_expression_in(evidence)):
         changes["date_text"] = expression
-        flags.append(Flag(code="date_text_from_evidence", reason=f"date expression {expression!r} read from evidence"))
+        flags.append(
+            Flag(code=FlagCode.date_text_from_evidence, reason=f"date expression {expression!r} read from evidence")
+        )
     cue = format_cue(evidence)
     if cue is not None and cue is not meeting.format:
         changes["format"] = cue
         flags.append(
-            Flag(code="format_from_evidence", reason=f"format {meeting.format.value} → {cue.value} per evidence")
+            Flag(code=FlagCode.format_from_evidence, reason=f"format {meeting.format.value} → {cue.value} per evidence")
         )
     status = status_cue(evidence)
     if status is MeetingStatus.held and meeting.status is not MeetingStatus.held:
         changes["status"] = status
         flags.append(
-            Flag(code="status_from_evidence", reason=f"status {meeting.status.value} → held: evidence reports it")
+            Flag(
+                code=FlagCode.status_from_evidence, reason=f"status {meeting.status.value} → held: evidence reports it"
+            )
         )
     elif status is MeetingStatus.anticipated and meeting.status is MeetingStatus.held:
         changes["status"] = status
         flags.append(
-            Flag(code="status_from_evidence", reason="status held → anticipated: evidence speaks of the future")
+            Flag(code=FlagCode.status_from_evidence, reason="status held → anticipated: evidence speaks of the future")
         )
     return meeting.model_copy(update=changes), flags
