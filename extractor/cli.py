@@ -41,7 +41,9 @@ def run(
     model: Annotated[str | None, Opt(help="Model name (remote) or local model key.")] = None,
     backend: Annotated[str | None, Opt(help="openai | vllm | ollama | compatible | llama_cpp")] = None,
     local_model: Annotated[Path | None, Opt(help="Any GGUF file for the embedded server.")] = None,
-    strategy: Annotated[str | None, Opt(help="annotate (default: short id-valued questions) | single | per_type | focused.")] = None,
+    strategy: Annotated[
+        str | None, Opt(help="annotate (default: short id-valued questions) | single | per_type | focused.")
+    ] = None,
     prompt_version: Annotated[str | None, Opt(help="Prompt version (default: newest).")] = None,
     concurrency: Annotated[int | None, Opt(min=1, help="Articles in flight at once.")] = None,
     max_tokens: Annotated[int | None, Opt(min=64)] = None,

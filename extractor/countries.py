@@ -92,6 +92,7 @@ class CountryTable:
             for term in (*entry.aliases, *entry.demonyms, *entry.seats):
                 self._add(code, term, findable=True)
         self._not_countries = tuple(data.not_countries)
+        self._demonyms = frozenset(d for entry in data.countries.values() for d in entry.demonyms)
 
     def _add(self, code: str, term: str, *, findable: bool) -> None:
         self._keys.setdefault(_key(term), set()).add(code)
@@ -109,6 +110,10 @@ class CountryTable:
                 return str(found.alpha_3)
         owners = self._keys.get(_key(raw), set())
         return next(iter(owners)) if len(owners) == 1 else None
+
+    def is_demonym(self, text: str) -> bool:
+        """True for a word for a country's people or government ("Chilean"), not for the country's name."""
+        return text in self._demonyms
 
     def name(self, code: str) -> str:
         country = pycountry.countries.get(alpha_3=code)

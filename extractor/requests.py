@@ -31,7 +31,9 @@ STRATEGIES: dict[str, tuple[tuple[str, type[BaseModel]], ...]] = {
     ),
     "focused": (("extract_all", QuoteCheckedExtraction),),
     # Answer models are built per story (extractor.annotate.questions): BaseModel stands for "per call".
-    "annotate": (("annotate_contacts", BaseModel), ("annotate_quotes", BaseModel), ("annotate_positions", BaseModel)),
+    "annotate": (
+        ("annotate_contacts", BaseModel), ("annotate_participants", BaseModel), ("annotate_quotes", BaseModel),
+    ),
 }
 # backend → the strategy used when --strategy is not given (measured on the embedded model: docs/local-model.md).
 # Larger models behind the other backends have not been measured here; change a row when a measurement says so.

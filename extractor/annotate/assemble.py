@@ -10,13 +10,11 @@ evidence.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from extractor.annotate.attribute import attribute_by_rule, sentence_speaker
+from extractor.annotate.attribute import attribute_by_rule, named_in, sentence_speaker
 from extractor.annotate.preannotate import Actor, Annotated, country_name
-from extractor.annotate.questions import UNKNOWN_SPEAKER, stance_sentences
+from extractor.annotate.questions import UNKNOWN_SPEAKER
 from extractor.annotate.vocabulary import default_vocabulary
 from extractor.normalize.meeting_fields import date_expression_in, format_cue, status_cue
 from schemas import (
@@ -33,6 +31,17 @@ from schemas import (
     StatementKind,
 )
 
+
+@dataclass(frozen=True)
+class Answers:
+    """What the model answered about one story, keyed by sentence and quotation number."""
+
+    contact_sentences: list[int] = field(default_factory=list)
+    participants: dict[int, list[str]] = field(default_factory=dict)  # only for sentences the rule left open
+    speakers: dict[int, str] = field(default_factory=dict)  # only for quotations the rules left open
+
+
+MAX_ISSUES_PER_SENTENCE = 2
 MIN_QUOTE_WORDS = 4  # a quoted clause has a verb; shorter quoted runs are fragments or labels (codebook §6.2)
 _FORMAT_RANK = {MeetingFormat.unknown: 0, MeetingFormat.in_person: 1, MeetingFormat.phone: 2, MeetingFormat.video: 3}
 
@@ -49,11 +58,15 @@ class _Contact:
         return self.status is not MeetingStatus.held
 
 
-def _contacts(story: Annotated, answers: Mapping[str, Any], keys: Mapping[str, int]) -> list[_Contact]:
+def _contacts(story: Annotated, answers: Answers) -> list[_Contact]:
     merged: list[_Contact] = []
-    for key, number in keys.items():
-        who = _named_or_implied(story, number, frozenset(answers.get(key) or ()))
-        if len(who) < 2:
+    for number in sorted(set(answers.contact_sentences)):
+        chosen = answers.participants.get(number)
+        if chosen is None:
+            who = frozenset(named_in(story, number))
+        else:
+            who = _named_or_implied(story, number, frozenset(chosen))
+        if len(who) < 2 or _one_side(story, who):
             continue
         sentence = [story.sentence_text(number)]
         found = _Contact(who, format_cue(sentence) or MeetingFormat.unknown, status_cue(sentence) or MeetingStatus.held)
@@ -74,6 +87,12 @@ def _named_or_implied(story: Annotated, number: int, who: frozenset[str]) -> fro
     forms = {a.name: {a.name, a.name.split()[-1], *a.forms} for a in story.actors if a.name in who}
     named = frozenset(n for n in who if any(f in sentence for f in forms.get(n, {n})))
     return named if named else who
+
+
+def _one_side(story: Annotated, who: frozenset[str]) -> bool:
+    """True when every participant's country is known and it is the same one: not a contact between sides."""
+    countries = {a.country for a in story.actors if a.name in who}
+    return len(countries) == 1 and None not in countries
 
 
 def _same_meeting(a: _Contact, b: _Contact) -> bool:
@@ -104,10 +123,10 @@ def place(story: Annotated, evidence: list[str]) -> Location | None:
     return None
 
 
-def meetings(story: Annotated, answers: Mapping[str, Any], keys: Mapping[str, int]) -> list[Meeting]:
+def meetings(story: Annotated, answers: Answers) -> list[Meeting]:
     by_name = {a.name: a for a in story.actors}
     out: list[Meeting] = []
-    for contact in _contacts(story, answers, keys):
+    for contact in _contacts(story, answers):
         evidence = [story.sentence_text(n) for n in sorted(contact.sentences)]
         order = {a.name: i for i, a in enumerate(story.actors)}
         people = sorted(contact.who, key=lambda n: (order.get(n, len(order)), n))
@@ -124,10 +143,10 @@ def meetings(story: Annotated, answers: Mapping[str, Any], keys: Mapping[str, in
     return out
 
 
-def statements(story: Annotated, answers: Mapping[str, Any], keys: Mapping[str, int]) -> list[Statement]:
+def statements(story: Annotated, answers: Answers) -> list[Statement]:
     """One statement per attributed quotation: by rule (extractor.annotate.attribute), else by the model's answer."""
     by_name = {a.name: a for a in story.actors}
-    speakers = {number: answers.get(key) for key, number in keys.items()} | attribute_by_rule(story)
+    speakers = {**answers.speakers, **attribute_by_rule(story)}
     clause_sentences = {(q.sentence, speakers.get(q.number)) for q in story.quotations if q.words >= MIN_QUOTE_WORDS}
     out: list[Statement] = []
     for quotation in story.quotations:
@@ -168,23 +187,30 @@ def paraphrases(story: Annotated) -> list[Statement]:
     return out
 
 
-def positions(story: Annotated, answers: Mapping[str, Any], keys: Mapping[str, int]) -> list[Position]:
-    holders = stance_sentences(story)
-    merged: dict[tuple[str, str, str], Position] = {}
-    for key, number in keys.items():
-        answer = answers.get(key)
-        holder = holders.get(number)
-        if answer is None or holder is None:
-            continue
-        triple = (holder, answer["issue"], answer["stance"])
-        sentence = story.sentence_text(number)
-        if triple in merged:
-            merged[triple].evidence.append(sentence)
-            continue
-        merged[triple] = Position(
-            holder=holder, issue=Issue(answer["issue"]), stance=Stance(answer["stance"]), summary=sentence,
-            evidence=[sentence],
-        )  # fmt: skip
+def stance_of(sentence: str) -> list[tuple[Issue, Stance]]:
+    """(issue, stance) pairs a sentence states, by the stance and issue words of the vocabulary."""
+    vocab = default_vocabulary()
+    stance = next((Stance(name) for name, pattern in vocab.stance_words if pattern.search(sentence)), None)
+    if stance is None:
+        return []
+    issues = [Issue(name) for name, pattern in vocab.issue_words if pattern.search(sentence)]
+    return [(issue, stance) for issue in issues[:MAX_ISSUES_PER_SENTENCE]]
+
+
+def positions(found_statements: list[Statement]) -> list[Position]:
+    """A statement's speaker holds the stance its sentence states on each issue it names; one record per triple."""
+    merged: dict[tuple[str, Issue, Stance], Position] = {}
+    for statement in found_statements:
+        sentence = " ".join(statement.evidence)
+        for issue, stance in stance_of(sentence):
+            key = (statement.speaker, issue, stance)
+            if key in merged:
+                if sentence not in merged[key].evidence:
+                    merged[key].evidence.append(sentence)
+                continue
+            merged[key] = Position(
+                holder=statement.speaker, issue=issue, stance=stance, summary=sentence, evidence=[sentence]
+            )
     return list(merged.values())
 
 
@@ -199,16 +225,11 @@ def link_statements(found: list[Statement], meetings_found: list[Meeting]) -> li
     return linked
 
 
-Answered = Mapping[str, tuple[Mapping[str, Any], Mapping[str, int]]]
-
-
-def assemble(story: Annotated, answered: Answered) -> ArticleExtraction:
-    """`answered`: question name → (answer as a dict, key → sentence or quotation number)."""
-    empty: tuple[Mapping[str, Any], Mapping[str, int]] = ({}, {})
-    found_meetings = meetings(story, *answered.get("annotate_contacts", empty))
-    found_statements = statements(story, *answered.get("annotate_quotes", empty)) + paraphrases(story)
+def assemble(story: Annotated, answers: Answers) -> ArticleExtraction:
+    found_meetings = meetings(story, answers)
+    found_statements = statements(story, answers) + paraphrases(story)
     return ArticleExtraction(
         meetings=found_meetings,
         statements=link_statements(found_statements, found_meetings),
-        positions=positions(story, *answered.get("annotate_positions", empty)),
+        positions=positions(found_statements),
     )

@@ -44,6 +44,12 @@ def _mentions(text: str, story: Annotated) -> list[tuple[int, Actor]]:
     return found
 
 
+def named_in(story: Annotated, number: int) -> list[str]:
+    """The people sentence `number` names (by full name, surname or a short form), in order of mention."""
+    found = sorted((p, a.name) for p, a in _mentions(story.sentence_text(number), story) if a.kind == "person")
+    return list(dict.fromkeys(name for _, name in found))
+
+
 def _last_person_before(story: Annotated, offset: int) -> Actor | None:
     best: tuple[int, Actor] | None = None
     for position, actor in _mentions(story.text[:offset], story):
@@ -65,10 +71,10 @@ def sentence_speaker(story: Annotated, number: int, vocab: Vocabulary | None = N
         verbs = [m.start() for m in vocab.speech.finditer(text)]
         if not verbs:
             continue
-        # "X said" / "X told Y" before "said X": a name before its verb wins over one after it.
-        near = [(p > v, abs(p - v), a) for p, a in _mentions(text, story) for v in verbs if abs(p - v) <= NEAR_CHARS]
-        if near:
-            return min(near, key=lambda x: (x[0], x[1]))[2].name
+        near = [(p > v, a.kind != "person", abs(p - v), a) for p, a in _mentions(text, story) for v in verbs
+                if abs(p - v) <= NEAR_CHARS]  # fmt: skip
+        if near:  # before its verb first, then a person over a place or institution, then the nearest
+            return min(near, key=lambda x: x[:3])[3].name
         pronoun = [m.start() for m in _PRONOUN.finditer(text) if min(abs(m.start() - v) for v in verbs) <= NEAR_CHARS]
         if pronoun:
             start = story.sentences[number - 1].start + pronoun[0]

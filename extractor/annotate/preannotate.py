@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-
-import pycountry
 
 from extractor.annotate.vocabulary import Vocabulary, default_vocabulary
+from extractor.countries import default_countries
 from extractor.ground import quoted_spans
 
 
@@ -202,7 +200,7 @@ def _classify(run: str, before: str, vocab: Vocabulary) -> list[Actor]:
     if any(t in vocab.institution_words for t in tokens):
         return [Actor(run, "institution")]
     if country_name(run, vocab) is not None:
-        return [Actor(run, "country", country=run)]
+        return [] if default_countries().is_demonym(run) else [Actor(run, "country", country=run)]
     offices = [i for i, t in enumerate(tokens[:-1]) if t in vocab.office_words]
     head, tokens = (tokens[: offices[-1] + 1], tokens[offices[-1] + 1 :]) if offices else ([], tokens)
     found = _title_before(before, vocab) if not head else ""
@@ -210,6 +208,8 @@ def _classify(run: str, before: str, vocab: Vocabulary) -> list[Actor]:
     title = " ".join(t for t in head if t in vocab.office_words and not _demonym(t, vocab)) or found or None
     if not tokens or any(t in vocab.not_name_words or (t.isupper() and len(t) > 1) for t in tokens):
         return []
+    if any(country_name(t, vocab) for t in tokens):
+        return []  # "Just Russia", "Canadian Studies": a party or an institute, not a person
     if len(tokens) == 1 and not title:
         return []  # a lone capitalised word is a person only with a title ("President Aravena")
     return [Actor(" ".join(tokens), "person", title=title, country=country)]
@@ -230,7 +230,9 @@ def _title_before(before: str, vocab: Vocabulary) -> str:
 
 
 def _demonym(token: str, vocab: Vocabulary) -> str | None:
-    return vocab.data.demonyms.get(token.rstrip("'’s"))
+    """The country a title word names ("Norwegian", "Chile's"), by the country table."""
+    code = default_countries().code(re.sub(r"['’]s$", "", token))
+    return default_countries().name(code) if code else None
 
 
 def _demonym_before(before: str, vocab: Vocabulary) -> str | None:
@@ -239,23 +241,9 @@ def _demonym_before(before: str, vocab: Vocabulary) -> str | None:
 
 
 def country_name(text: str, vocab: Vocabulary | None = None) -> str | None:
-    """The country a name or alias stands for, or None."""
-    vocab = vocab or default_vocabulary()
-    alias = vocab.data.country_aliases.get(text)
-    if alias is not None:
-        return text if text in {"European Union"} else alias
-    return _pycountry_name(text)
-
-
-@lru_cache(maxsize=4096)
-def _pycountry_name(text: str) -> str | None:
-    if len(text) < 4:
-        return None
-    for country in pycountry.countries:
-        names = {country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)}
-        if text in names:
-            return str(getattr(country, "common_name", None) or country.name)
-    return None
+    """The country a name, alias, demonym or seat stands for (extractor.countries), or None."""
+    code = default_countries().code(text)
+    return default_countries().name(code) if code else None
 
 
 # --------------------------------------------------------------------------- the whole story

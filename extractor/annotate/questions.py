@@ -1,33 +1,40 @@
 """The questions asked about one pre-annotated story: pure request building.
 
 Every question shares one system message (the numbered story and its actor
-lists) so a llama.cpp server reuses the story's KV cache and evaluates only
-the question. Each answer schema is built per call: its keys are the
-sentence or quotation numbers asked about, its values enums of the story's
-actors, so an answer cannot name anyone the story does not, nor point at
-text that is not there. A "no" costs the model one token: `null`.
+lists), so a llama.cpp server reuses the story's KV cache and evaluates only
+the question. Each answer schema is built per call: sentence numbers from
+the candidates asked about, names from the story's actor lists, so an answer
+cannot name anyone the story does not, nor point at text that is not there.
+
+Output tokens are the cost on a small local model (grammar-constrained
+generation runs at a few tokens a second), so the questions ask only what
+rules cannot settle:
+
+1. `annotate_contacts`: which candidate sentences report a contact (a list of numbers);
+2. `annotate_participants`: who took part, only for the contact sentences that do not
+   name exactly two people;
+3. `annotate_quotes`: who spoke, only for quotations the attribution rules leave open.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from extractor.annotate.attribute import attribute_by_rule, sentence_speaker
+from extractor.annotate.attribute import attribute_by_rule, named_in
 from extractor.annotate.preannotate import Annotated as AnnotatedStory
 from extractor.annotate.vocabulary import Vocabulary, default_vocabulary
 from extractor.prompts import PromptTemplate
 from extractor.requests import LLMRequest, Target, build_request
-from schemas import Issue, Stance
 
-QUESTIONS = ("annotate_contacts", "annotate_quotes", "annotate_positions")
-MAX_CONTACT_SENTENCES = 14
+QUESTIONS = ("annotate_contacts", "annotate_participants", "annotate_quotes")
+MAX_CONTACT_SENTENCES = 16
 MAX_QUOTATIONS = 20
-MAX_POSITION_SENTENCES = 12
 UNKNOWN_SPEAKER = "unknown"
 
 
@@ -44,32 +51,15 @@ class Question:
     keys: dict[str, int]
 
 
-def _literal(values: list[str]) -> Any:
-    return Literal[tuple(values)]
-
-
 def _enum(name: str, values: list[str]) -> Any:
     """A named enum: the schema lists the values once under $defs however many keys use it."""
     return StrEnum(name, {f"v{i}": value for i, value in enumerate(values)})
 
 
-def participants_type(people: list[str]) -> Any:
-    """Who took part in the contact a sentence reports; an empty list for a sentence that reports none.
-
-    Format and status are read from the evidence by rules (extractor.normalize.meeting_fields): asked
-    for them, the small model answered one value for every sentence.
-    """
-    person = _enum("Person", people)
-    return Annotated[list[person], Field(max_length=6)]  # type: ignore[valid-type]
-
-
-def stance_model() -> type[BaseModel]:
-    return create_model(
-        "StanceAnswer",
-        __base__=_Answer,
-        issue=(_literal([i.value for i in Issue]), ...),
-        stance=(_literal([s.value for s in Stance]), ...),
-    )
+def contacts_model(candidates: list[int]) -> type[BaseModel]:
+    number = Literal[tuple(candidates)]  # type: ignore[valid-type]
+    sentences = Annotated[list[number], Field(max_length=len(candidates))]  # type: ignore[valid-type]
+    return create_model("ContactSentences", __base__=_Answer, sentences=(sentences, ...))
 
 
 def keyed_model(name: str, keys: list[str], value: Any) -> type[BaseModel]:
@@ -77,29 +67,29 @@ def keyed_model(name: str, keys: list[str], value: Any) -> type[BaseModel]:
     return create_model(name, __base__=_Answer, **fields)
 
 
-# --------------------------------------------------------------------------- which parts of a story are asked about
+def participants_type(people: list[str]) -> Any:
+    """Who took part in the contact a sentence reports; [] when it reports none after all."""
+    person = _enum("Person", people)
+    return Annotated[list[person], Field(max_length=6)]  # type: ignore[valid-type]
 
 
-def contact_sentences(story: AnnotatedStory, vocab: Vocabulary | None = None) -> list[int]:
+# --------------------------------------------------------------------------- what is asked about
+
+
+def contact_candidates(story: AnnotatedStory, vocab: Vocabulary | None = None) -> list[int]:
+    """Sentences with a word of contact that name a person or speak of both sides."""
     vocab = vocab or default_vocabulary()
-    found = [i for i, s in enumerate(story.sentences, start=1) if vocab.contact.search(s.text)]
+    found = [
+        i
+        for i, s in enumerate(story.sentences, start=1)
+        if vocab.contact.search(s.text) and (named_in(story, i) or vocab.joint.search(s.text))
+    ]
     return found[:MAX_CONTACT_SENTENCES]
 
 
-def stance_sentences(story: AnnotatedStory, vocab: Vocabulary | None = None) -> dict[int, str]:
-    """Sentence number → its speaker, for sentences where a named speaker may take a stance."""
-    vocab = vocab or default_vocabulary()
-    found: dict[int, str] = {}
-    for i, s in enumerate(story.sentences, start=1):
-        if vocab.stance.search(s.text) and (speaker := sentence_speaker(story, i, vocab)):
-            found[i] = speaker
-        if len(found) == MAX_POSITION_SENTENCES:
-            break
-    return found
-
-
-def speakers(story: AnnotatedStory) -> list[str]:
-    return [a.name for a in story.actors]
+def needs_participants(story: AnnotatedStory, contact_sentences: Iterable[int]) -> list[int]:
+    """Contact sentences the rule cannot settle: those that do not name exactly two people."""
+    return [n for n in contact_sentences if len(named_in(story, n)) != 2]
 
 
 # --------------------------------------------------------------------------- rendering
@@ -127,51 +117,48 @@ def _quote_line(story: AnnotatedStory, number: int) -> str:
     return f"Q{number} (in [{quotation.sentence}]): “{shown}”"
 
 
-def build_questions(
-    templates: dict[str, PromptTemplate],
-    story: AnnotatedStory,
-    *,
-    title: str,
-    published: dt.date | None,
-    target: Target,
-) -> list[Question]:
-    """The questions worth asking about `story`, in the order they should be sent."""
-    shared = {"story": numbered_story(story), **actor_lines(story)}
-    people = [a.name for a in story.people]
-    questions: list[Question] = []
+@dataclass(frozen=True)
+class QuestionBuilder:
+    """Builds the questions about one story; all of them share the same system message."""
 
-    def ask(name: str, model: type[BaseModel], keys: dict[str, int], items: list[str]) -> None:
+    templates: dict[str, PromptTemplate]
+    story: AnnotatedStory
+    title: str
+    published: dt.date | None
+    target: Target
+
+    def _ask(self, name: str, model: type[BaseModel], keys: dict[str, int], items: list[str]) -> Question:
+        shared = {"story": numbered_story(self.story), **actor_lines(self.story), "items": "\n".join(items)}
         request = build_request(
-            templates[name], model, title=title, text=story.text, published=published, target=target,
-            variables={**shared, "items": "\n".join(items)}, check_quotes=False,
+            self.templates[name], model, title=self.title, text=self.story.text, published=self.published,
+            target=self.target, variables=shared, check_quotes=False,
         )  # fmt: skip
-        questions.append(Question(name, request, keys))
+        return Question(name, request, keys)
 
-    if len(people) >= 2 and (sentences := contact_sentences(story)):
-        keys = {f"S{n}": n for n in sentences}
-        ask(
-            "annotate_contacts",
-            keyed_model("Contacts", list(keys), participants_type(people)),
-            keys,
-            [f"S{n}: {story.sentence_text(n)}" for n in sentences],
-        )
-    names = speakers(story)
-    settled = attribute_by_rule(story)
-    open_quotes = [q.number for q in story.quotations if q.number not in settled][:MAX_QUOTATIONS]
-    if names and open_quotes:
+    def contacts(self) -> Question | None:
+        candidates = contact_candidates(self.story)
+        if len(self.story.people) < 2 or not candidates:
+            return None
+        keys = {f"S{n}": n for n in candidates}
+        items = [f"[{n}] {self.story.sentence_text(n)}" for n in candidates]
+        return self._ask("annotate_contacts", contacts_model(candidates), keys, items)
+
+    def participants(self, contact_sentences: Iterable[int]) -> Question | None:
+        open_sentences = needs_participants(self.story, contact_sentences)
+        if not open_sentences:
+            return None
+        people = [a.name for a in self.story.people]
+        keys = {f"S{n}": n for n in open_sentences}
+        items = [f"S{n}: {self.story.sentence_text(n)}" for n in open_sentences]
+        return self._ask("annotate_participants", keyed_model("Participants", list(keys), participants_type(people)),
+                         keys, items)  # fmt: skip
+
+    def quotes(self) -> Question | None:
+        names = [a.name for a in self.story.actors]
+        settled = attribute_by_rule(self.story)
+        open_quotes = [q.number for q in self.story.quotations if q.number not in settled][:MAX_QUOTATIONS]
+        if not names or not open_quotes:
+            return None
         keys = {f"Q{n}": n for n in open_quotes}
-        ask(
-            "annotate_quotes",
-            keyed_model("Speakers", list(keys), _enum("Speaker", [*names, UNKNOWN_SPEAKER])),
-            keys,
-            [_quote_line(story, n) for n in open_quotes],
-        )
-    if held := stance_sentences(story):
-        keys = {f"S{n}": n for n in held}
-        ask(
-            "annotate_positions",
-            keyed_model("Stances", list(keys), Optional[stance_model()]),  # noqa: UP045
-            keys,
-            [f"S{n} ({speaker}): {story.sentence_text(n)}" for n, speaker in held.items()],
-        )
-    return questions
+        model = keyed_model("Speakers", list(keys), _enum("Speaker", [*names, UNKNOWN_SPEAKER]))
+        return self._ask("annotate_quotes", model, keys, [_quote_line(self.story, n) for n in open_quotes])

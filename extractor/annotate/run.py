@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from extractor.annotate.assemble import assemble
+from extractor.annotate.assemble import Answers, assemble
 from extractor.annotate.preannotate import preannotate
-from extractor.annotate.questions import build_questions
+from extractor.annotate.questions import Question, QuestionBuilder
 from extractor.llm.seam import LLMClient, complete
 from extractor.stories import Story
 from schemas import Article, ArticleExtraction, Usage
@@ -15,18 +15,42 @@ if TYPE_CHECKING:
     from extractor.pipeline import RunPlan
 
 
+class _Asker:
+    """Sends questions one at a time (each reuses the story prefix the last one left cached) and counts them."""
+
+    def __init__(self, client: LLMClient) -> None:
+        self.client = client
+        self.usage = Usage()
+        self.hashes: list[str] = []
+
+    def __call__(self, question: Question | None) -> dict[int, Any]:
+        """Answer values by sentence or quotation number ({} when there was nothing to ask)."""
+        if question is None:
+            return {}
+        completion = complete(question.request, self.client)
+        self.usage, self.hashes = self.usage + completion.usage, [*self.hashes, question.request.prompt_hash]
+        answer = completion.parsed.model_dump(mode="json")
+        if "sentences" in answer:
+            return {n: True for n in answer["sentences"]}
+        return {number: answer[key] for key, number in question.keys.items()}
+
+
 def annotate_story(
     article: Article, story: Story, client: LLMClient, plan: RunPlan
 ) -> tuple[ArticleExtraction, Usage, list[str]]:
     annotated = preannotate(story.text)
-    templates = {template.name: template for template, _ in plan.prompts}
-    questions = build_questions(
-        templates, annotated, title=story.title or article.title, published=article.published, target=plan.target
+    builder = QuestionBuilder(
+        {template.name: template for template, _ in plan.prompts},
+        annotated,
+        title=story.title or article.title,
+        published=article.published,
+        target=plan.target,
     )
-    usage, hashes = Usage(), list[str]()
-    answered: dict[str, tuple[dict[str, Any], dict[str, int]]] = {}
-    for question in questions:  # in order, one at a time: each reuses the story prefix the last one left cached
-        completion = complete(question.request, client)
-        answered[question.name] = (completion.parsed.model_dump(mode="json"), question.keys)
-        usage, hashes = usage + completion.usage, [*hashes, question.request.prompt_hash]
-    return assemble(annotated, answered), usage, hashes
+    ask = _Asker(client)
+    contact_sentences = sorted(ask(builder.contacts()))
+    answers = Answers(
+        contact_sentences=contact_sentences,
+        participants=ask(builder.participants(contact_sentences)),
+        speakers=ask(builder.quotes()),
+    )
+    return assemble(annotated, answers), ask.usage, ask.hashes

@@ -27,13 +27,17 @@ class _VocabularyFile(BaseModel):
     office_words: list[str]
     not_name_words: list[str]
     institution_words: list[str]
-    country_aliases: dict[str, str]
-    demonyms: dict[str, str]
+    stances: dict[str, list[str]]
+    issues: dict[str, list[str]]
 
 
-def _cue_regex(words: list[str]) -> re.Pattern[str]:
-    parts = [re.escape(w[:-1]) + r"[\w-]*" if w.endswith("*") else re.escape(w) for w in words]
-    return re.compile(r"(?<![\w-])(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")(?![\w-])", re.I)
+def _cue_regex(words: list[str], case: bool = False) -> re.Pattern[str]:
+    """Whole-word alternatives; a trailing * matches any ending. With `case`, capitalised words match as written."""
+    parts = []
+    for word in words:
+        part = re.escape(word[:-1]) + r"[\w-]*" if word.endswith("*") else re.escape(word)
+        parts.append(part if case and word[:1].isupper() else f"(?i:{part})")
+    return re.compile(r"(?<![\w-])(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")(?![\w-])")
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,14 @@ class Vocabulary:
     @cached_property
     def stance(self) -> re.Pattern[str]:
         return _cue_regex(self.data.stance_cues)
+
+    @cached_property
+    def stance_words(self) -> list[tuple[str, re.Pattern[str]]]:
+        return [(stance, _cue_regex(words)) for stance, words in self.data.stances.items()]
+
+    @cached_property
+    def issue_words(self) -> list[tuple[str, re.Pattern[str]]]:
+        return [(issue, _cue_regex(words, case=True)) for issue, words in self.data.issues.items()]
 
     @cached_property
     def abbreviations(self) -> frozenset[str]:

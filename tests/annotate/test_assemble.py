@@ -1,46 +1,51 @@
 from __future__ import annotations
 
-from extractor.annotate.assemble import assemble
+from extractor.annotate.assemble import Answers, assemble, stance_of
 from extractor.annotate.preannotate import Annotated, preannotate
-from schemas import MeetingFormat, MeetingStatus, StatementKind
+from schemas import Issue, MeetingFormat, MeetingStatus, Stance, StatementKind
 
 BOTH = ["Ingrid Halvorsen", "Tomas Aravena"]
 
 
-def test_two_sentences_about_one_meeting_make_one_record(story: Annotated) -> None:
-    contacts = ({"S1": BOTH, "S2": BOTH, "S5": []}, {"S1": 1, "S2": 2, "S5": 5})
-    extraction = assemble(story, {"annotate_contacts": contacts})
-    assert len(extraction.meetings) == 1
-    meeting = extraction.meetings[0]
+def test_sentence_naming_two_people_needs_no_participant_answer(story: Annotated) -> None:
+    extraction = assemble(story, Answers(contact_sentences=[1]))
+    (meeting,) = extraction.meetings
     assert [p.name for p in meeting.participants] == BOTH
-    assert meeting.evidence == [story.sentence_text(1), story.sentence_text(2)]
+    assert meeting.participants[0].title == "Foreign Minister"
     assert meeting.date_text and "Tuesday" in meeting.date_text
     assert meeting.format is MeetingFormat.in_person
     assert meeting.status is MeetingStatus.held
 
 
-def test_city_from_the_evidence(story: Annotated) -> None:
-    contacts = ({"S5": BOTH}, {"S5": 5})
-    other = preannotate("Minister Ingrid Halvorsen and Minister Tomas Aravena met in Valparaiso on Friday, in January.")
-    extraction = assemble(other, {"annotate_contacts": ({"S1": BOTH}, {"S1": 1})})
-    assert extraction.meetings[0].location is not None
-    assert extraction.meetings[0].location.city == "Valparaiso"
-    assert assemble(story, {"annotate_contacts": contacts}).meetings == []  # S5 names Aravena only
+def test_two_sentences_about_one_meeting_make_one_record(story: Annotated) -> None:
+    extraction = assemble(story, Answers(contact_sentences=[1, 2], participants={2: BOTH}))
+    (meeting,) = extraction.meetings
+    assert meeting.evidence == [story.sentence_text(1), story.sentence_text(2)]
+
+
+def test_sentence_not_chosen_as_contact_gives_no_meeting(story: Annotated) -> None:
+    assert assemble(story, Answers(contact_sentences=[])).meetings == []
 
 
 def test_answer_naming_one_person_is_no_meeting(story: Annotated) -> None:
-    extraction = assemble(story, {"annotate_contacts": ({"S5": ["Tomas Aravena"]}, {"S5": 5})})
+    extraction = assemble(story, Answers(contact_sentences=[5], participants={5: ["Tomas Aravena"]}))
     assert extraction.meetings == []
 
 
 def test_participant_not_named_in_a_naming_sentence_is_dropped(story: Annotated) -> None:
-    # S6 names Halvorsen only: the model's second participant is not supported by the sentence.
-    extraction = assemble(story, {"annotate_contacts": ({"S6": BOTH}, {"S6": 6})})
+    # S6 names Halvorsen only and does not speak of both sides: the second answer is not supported.
+    extraction = assemble(story, Answers(contact_sentences=[6], participants={6: BOTH}))
     assert extraction.meetings == []
 
 
+def test_city_from_the_evidence() -> None:
+    other = preannotate("Minister Ingrid Halvorsen and Minister Tomas Aravena met in Valparaiso on Friday, in January.")
+    (meeting,) = assemble(other, Answers(contact_sentences=[1])).meetings
+    assert meeting.location is not None and meeting.location.city == "Valparaiso"
+
+
 def test_quotes_by_rule_are_verbatim_and_fragments_become_paraphrase(story: Annotated) -> None:
-    extraction = assemble(story, {})
+    extraction = assemble(story, Answers())
     quotes = [s for s in extraction.statements if s.kind is StatementKind.quote]
     assert [q.text for q in quotes] == ["We agreed to meet again before the end of the year,", "The talks were useful."]
     assert all(q.speaker == "Tomas Aravena" for q in quotes)
@@ -51,26 +56,32 @@ def test_quotes_by_rule_are_verbatim_and_fragments_become_paraphrase(story: Anno
 
 
 def test_reported_speech_without_marks_is_a_paraphrase(story: Annotated) -> None:
-    extraction = assemble(story, {})
+    extraction = assemble(story, Answers())
     reported = [(s.speaker, s.evidence) for s in extraction.statements if s.kind is StatementKind.paraphrase]
     assert ("Ingrid Halvorsen", [story.sentence_text(2)]) in reported
     assert ("Foreign Ministry", [story.sentence_text(5)]) in reported
 
 
-def test_model_answer_fills_a_quote_the_rules_leave_open(story: Annotated) -> None:
-    extraction = assemble(story, {"annotate_quotes": ({"Q9": "unknown"}, {"Q9": 9})})
-    assert all(s.speaker != "unknown" for s in extraction.statements)
+def test_model_speaker_fills_a_quote_the_rules_leave_open() -> None:
+    other = preannotate("Minister Tomas Aravena arrived.\nA banner read \u201cno more quotas for anyone here.\u201d")
+    assert assemble(other, Answers()).statements == []
+    (statement,) = assemble(other, Answers(speakers={1: "Tomas Aravena"})).statements
+    assert (statement.speaker, statement.kind) == ("Tomas Aravena", StatementKind.quote)
 
 
-def test_positions_take_the_sentence_speaker_as_holder(story: Annotated) -> None:
-    answers = {"S6": {"issue": "other", "stance": "demands"}}
-    extraction = assemble(story, {"annotate_positions": (answers, {"S6": 6})})
-    assert [(p.holder, p.issue.value, p.stance.value) for p in extraction.positions] == [
-        ("Ingrid Halvorsen", "other", "demands")
+def test_unknown_speaker_gives_no_statement() -> None:
+    other = preannotate("Minister Tomas Aravena arrived.\nA banner read \u201cno more quotas for anyone here.\u201d")
+    assert assemble(other, Answers(speakers={1: "unknown"})).statements == []
+
+
+def test_stance_and_issue_words() -> None:
+    assert stance_of("She urged both sides to respect the ceasefire.") == [(Issue.armed_conflict, Stance.demands)]
+    assert stance_of("He spoke about the weather.") == []
+
+
+def test_positions_from_statements(story: Annotated) -> None:
+    other = preannotate("Minister Tomas Aravena said he opposes any new tariffs.")
+    positions = assemble(other, Answers()).positions
+    assert [(p.holder, p.issue, p.stance) for p in positions] == [
+        ("Tomas Aravena", Issue.trade_tariffs, Stance.opposes)
     ]
-
-
-def test_statement_in_a_meeting_sentence_links_to_it(story: Annotated) -> None:
-    contacts = ({"S1": BOTH, "S2": BOTH}, {"S1": 1, "S2": 2})
-    extraction = assemble(story, {"annotate_contacts": contacts})
-    assert extraction.statements[0].meeting_index is None  # the quote's sentence is not meeting evidence
