@@ -120,7 +120,7 @@ def prompt_hash() -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
-def response_format(constraint: str) -> dict[str, Any] | None:
+def response_format(constraint: str) -> dict[str, Any]:
     """The response_format for llama.cpp's OpenAI-compatible server.
 
     LangExtract's own OpenAI structured output sends ``{"type": "json_schema", "json_schema": {...}}``, which
@@ -129,9 +129,7 @@ def response_format(constraint: str) -> dict[str, Any] | None:
     """
     if constraint == "schema":
         return {"type": "json_object", "schema": OpenAISchema.from_examples(EXAMPLES).schema_dict}
-    if constraint == "json":
-        return {"type": "json_object"}
-    return None
+    return {"type": "json_object"}  # what the provider sends itself for JSON output without a schema
 
 
 # ---------------------------------------------------------------- the OpenAI client LangExtract builds
@@ -316,8 +314,7 @@ def build_config(args: argparse.Namespace) -> ModelConfig:
         "seed": args.seed,
         "max_output_tokens": args.max_tokens,
     }
-    if (fmt := response_format(args.constraint)) is not None:
-        kwargs["response_format"] = fmt
+    kwargs["response_format"] = response_format(args.constraint)
     return ModelConfig(model_id=args.model, provider="openai", provider_kwargs=kwargs)
 
 
@@ -394,9 +391,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--base-url", required=True, help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
     parser.add_argument("--model", required=True, help="Model name the server expects.")
     parser.add_argument("--api-key", default="not-needed", help="Dummy: local servers ignore it.")
-    parser.add_argument("--constraint", choices=("schema", "json", "none"), default="schema",
+    parser.add_argument("--constraint", choices=("schema", "json"), default="schema",
                         help="schema: LangExtract's example-derived schema as llama.cpp json_object+schema; "
-                             "json: plain JSON mode; none: no response_format.")  # fmt: skip
+                             "json: plain JSON mode (the provider's own fallback).")  # fmt: skip
     parser.add_argument("--max-char-buffer", type=int, default=1000, help="LangExtract's chunk size (its default).")
     parser.add_argument("--max-workers", type=int, default=1, help="Requests in flight at once.")
     parser.add_argument("--temperature", type=float, default=0.0)

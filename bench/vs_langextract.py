@@ -241,7 +241,7 @@ def _article_result(
     )
 
 
-def convert(raw: Mapping[str, Any], articles: Sequence[Article]) -> dict[str, list[BaseModel]]:
+def convert(raw: Mapping[str, Any], articles: Sequence[Article]) -> dict[str, Sequence[BaseModel]]:
     """The worker's JSON → extractor's four tables, keyed by file name as `extractor.output.write_outputs` wants.
 
     Articles (from `extractor.corpus.load_corpus`, so ids and sources are extractor's own) are paired with the
@@ -277,7 +277,7 @@ def convert(raw: Mapping[str, Any], articles: Sequence[Article]) -> dict[str, li
         tables["articles.jsonl"].append(_article_result(article, entry, prov, counts))
         tables["meetings.jsonl"].extend(meetings)
         tables["statements.jsonl"].extend(quotes)
-    return tables
+    return dict(tables.items())
 
 
 # ---------------------------------------------------------------- the server
@@ -345,8 +345,10 @@ def _fresh(directory: Path) -> Path:
 
 
 def _last_line(text: str) -> str:
+    """The last line that reports an error or failure, else the last line."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1][:300] if lines else "(no output)"
+    telling = [line for line in lines if line.lower().startswith(("error", "failed", "traceback"))] or lines
+    return telling[-1][:300] if telling else "(no output)"
 
 
 def _usage_totals(run: ToolRun) -> None:
@@ -383,11 +385,6 @@ def run_extractor(args: argparse.Namespace, base_url: str, model: str) -> ToolRu
 
 def run_langextract(args: argparse.Namespace, base_url: str, model: str) -> ToolRun:
     run = ToolRun("LangExtract", _fresh(args.out / "langextract"))
-    if not args.lx_python.is_file():
-        raise BenchError(
-            f"--lx-python {args.lx_python}: no such interpreter; "
-            "python3 -m venv /work/lxvenv && /work/lxvenv/bin/pip install langextract==1.7.1 openai"
-        )
     raw_path = args.out / "langextract_raw.json"
     raw_path.unlink(missing_ok=True)
     command = [
@@ -410,7 +407,9 @@ def run_langextract(args: argparse.Namespace, base_url: str, model: str) -> Tool
     articles, _ = load_corpus([args.input])
     write_outputs(run.out_dir, convert(raw, articles))
     run.notes.append(f"in-process extract time {raw.get('seconds', 0):.1f} s of the {run.seconds:.1f} s wall")
-    dropped = sum(1 for entry in raw.get("articles", []) for message in entry.get("warnings", []) if "pars" in message)
+    dropped = sum(
+        1 for entry in raw.get("articles", []) for message in entry.get("warnings", []) if "Chunk omitted" in message
+    )
     if dropped:
         run.notes.append(f"{dropped} chunk outputs LangExtract could not parse (dropped): see {raw_path}")
     _usage_totals(run)
@@ -424,6 +423,14 @@ def score(run: ToolRun, gold: Path, corpus: Path) -> None:
         run.scores = evaluate_run(gold_dir=gold, pred_dir=run.out_dir, corpus_dir=corpus)
     except (GoldError, InputError) as exc:
         run.score_error = str(exc)
+
+
+def check_lx_python(path: Path) -> None:
+    if not path.is_file():
+        raise BenchError(
+            f"--lx-python {path}: no such interpreter; "
+            "python3 -m venv /work/lxvenv && /work/lxvenv/bin/pip install langextract==1.7.1 openai"
+        )
 
 
 def gold_problem(gold: Path) -> str | None:
@@ -476,7 +483,7 @@ def results_table(runs: Sequence[ToolRun], title: str) -> Table:
     for run in runs:
         row = summary_row(run)
         m, q = row["meetings"], row["quotes"]
-        status = run.error or run.score_error or "ok"
+        status = run.error or ("not scored" if run.score_error else "ok")
         table.add_row(
             run.tool,
             f"{_rate(row['meeting_f1'])} ({m['matched']}/{m['gold']}/{m['predicted']})" if m else "–",
@@ -510,16 +517,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--base-url", help="OpenAI-compatible server (default: `extractor local status --url`).")
     parser.add_argument("--model", help="Model name for both tools (default: the first id of GET /v1/models).")
     parser.add_argument("--lx-python", type=Path, default=DEFAULT_LX_PYTHON, help="Python of LangExtract's venv.")
-    parser.add_argument("--out", type=Path, default=ROOT / "out" / "vs_langextract", help="Outputs and logs.")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "out" / "vs_langextract",
+        help="Outputs and logs; its extractor/ and langextract/ are replaced.",
+    )
     parser.add_argument("--input", type=Path, default=DEV_SET, help="JSONL articles (relative to the repo root).")
     parser.add_argument("--gold", type=Path, default=GOLD_DIR, help="Gold directory for extractor.evaluate.")
     parser.add_argument("--corpus", type=Path, default=CORPUS_DIR, help="Directory the gold files refer to.")
     parser.add_argument("--only", choices=("extractor", "langextract"), help="Run one tool only.")
     parser.add_argument("--concurrency", type=int, default=1, help="Requests in flight, both tools (default 1).")
     parser.add_argument("--max-tokens", type=int, default=1536, help="max_tokens per request, both tools.")
-    parser.add_argument("--lx-constraint", choices=("schema", "json", "none"), default="schema",
+    parser.add_argument("--lx-constraint", choices=("schema", "json"), default="schema",
                         help="LangExtract's response_format: its example-derived schema in llama.cpp's json_object "
-                             "dialect (default), plain JSON mode, or none.")  # fmt: skip
+                             "dialect (default), or plain JSON mode.")  # fmt: skip
     parser.add_argument("--lx-max-char-buffer", type=int, default=1000, help="LangExtract's chunk size (default).")
     parser.add_argument("--models-timeout", type=float, default=900.0, help="Seconds to wait for GET /v1/models.")
     parser.add_argument("--dry-run", action="store_true",
@@ -532,6 +544,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out, args.lx_python = args.out.resolve(), args.lx_python.absolute()
     os.chdir(ROOT)  # --input, --gold and --corpus are relative to the repo root, as extractor's sources are
     try:
+        if args.only in (None, "langextract"):
+            check_lx_python(args.lx_python)
         if args.dry_run:
             base_url, model = "http://127.0.0.1:9/v1", args.model or "dry-run"
         else:

@@ -93,6 +93,7 @@ class CountryTable:
                 self._add(code, term, findable=True)
         self._not_countries = tuple(data.not_countries)
         self._demonyms = frozenset(d for entry in data.countries.values() for d in entry.demonyms)
+        self._seats = frozenset(d for entry in data.countries.values() for d in entry.seats)
 
     def _add(self, code: str, term: str, *, findable: bool) -> None:
         self._keys.setdefault(_key(term), set()).add(code)
@@ -114,6 +115,10 @@ class CountryTable:
     def is_demonym(self, text: str) -> bool:
         """True for a word for a country's people or government ("Chilean"), not for the country's name."""
         return text in self._demonyms
+
+    def is_seat(self, text: str) -> bool:
+        """True for a capital or seat used as a metonym ("Moscow"): also a city, and part of some people's names."""
+        return text in self._seats
 
     def name(self, code: str) -> str:
         country = pycountry.countries.get(alpha_3=code)

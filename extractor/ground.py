@@ -199,12 +199,21 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     return sorted(s for s in spans if s[1] > s[0])
 
 
+_STRAIGHT_MARK = re.compile(r"''(?!')|\"")
+
+
 def _straight_spans(text: str) -> list[tuple[int, int]]:
+    """Straight "…" pairs in order within a line; two apostrophes ('') may close one, as some sources print it."""
     spans: list[tuple[int, int]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
-        marks = [offset + i for i, ch in enumerate(line) if ch == '"']
-        spans.extend((a + 1, b) for a, b in zip(marks[::2], marks[1::2], strict=False))
+        opened: int | None = None
+        for mark in _STRAIGHT_MARK.finditer(line):
+            if opened is None and mark.group() == '"':
+                opened = offset + mark.end()
+            elif opened is not None:
+                spans.append((opened, offset + mark.start()))
+                opened = None
         offset += len(line)
     return spans
 

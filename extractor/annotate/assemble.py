@@ -61,22 +61,40 @@ class _Contact:
 def _contacts(story: Annotated, answers: Answers) -> list[_Contact]:
     merged: list[_Contact] = []
     for number in sorted(set(answers.contact_sentences)):
-        chosen = answers.participants.get(number)
-        if chosen is None:
-            who = frozenset(named_in(story, number))
-        else:
-            who = _named_or_implied(story, number, frozenset(chosen))
-        if len(who) < 2 or _one_side(story, who):
-            continue
         sentence = [story.sentence_text(number)]
-        found = _Contact(who, format_cue(sentence) or MeetingFormat.unknown, status_cue(sentence) or MeetingStatus.held)
-        same = next((c for c in merged if _same_meeting(c, found)), None)
-        if same is None:
-            merged.append(same := found)
-        elif _FORMAT_RANK[found.format] > _FORMAT_RANK[same.format]:
-            same.format = found.format
-        same.sentences.append(number)
+        fmt = format_cue(sentence) or MeetingFormat.unknown
+        status = status_cue(sentence) or MeetingStatus.held
+        for who in _participant_sets(story, number, answers.participants.get(number), fmt):
+            if len(who) < 2 or _one_side(story, who):
+                continue
+            found = _Contact(who, fmt, status)
+            same = next((c for c in merged if _same_meeting(c, found)), None)
+            if same is None:
+                merged.append(same := found)
+            elif _FORMAT_RANK[found.format] > _FORMAT_RANK[same.format]:
+                same.format = found.format
+            same.sentences.append(number)
     return merged
+
+
+def _participant_sets(
+    story: Annotated, number: int, chosen: list[str] | None, fmt: MeetingFormat
+) -> list[frozenset[str]]:
+    """Who took part in each contact sentence `number` reports: the model's answer, else the people it names.
+
+    A call naming three or more people is a round of calls by the first-named to each of the others
+    ("X phoned A, B and C"): calls are two-sided.
+    """
+    if chosen is not None:
+        return [_named_or_implied(story, number, frozenset(chosen))]
+    named = named_in(story, number)
+    if fanned_out(named, fmt):
+        return [frozenset({named[0], other}) for other in named[1:]]
+    return [frozenset(named)]
+
+
+def fanned_out(named: list[str], fmt: MeetingFormat) -> bool:
+    return fmt in (MeetingFormat.phone, MeetingFormat.video) and len(named) >= 3
 
 
 def _named_or_implied(story: Annotated, number: int, who: frozenset[str]) -> frozenset[str]:
@@ -123,6 +141,14 @@ def place(story: Annotated, evidence: list[str]) -> Location | None:
     return None
 
 
+def _paragraph(story: Annotated, number: int) -> str:
+    """The line (paragraph) sentence `number` stands in: where a date said once for a meeting usually is."""
+    span = story.sentences[number - 1]
+    start = story.text.rfind("\n", 0, span.start) + 1
+    end = story.text.find("\n", span.end)
+    return story.text[start : end if end >= 0 else len(story.text)]
+
+
 def meetings(story: Annotated, answers: Answers) -> list[Meeting]:
     by_name = {a.name: a for a in story.actors}
     out: list[Meeting] = []
@@ -133,7 +159,7 @@ def meetings(story: Annotated, answers: Answers) -> list[Meeting]:
         out.append(
             Meeting(
                 participants=[_participant(by_name.get(n), n) for n in people],
-                date_text=date_expression_in(evidence),
+                date_text=date_expression_in(evidence) or date_expression_in([_paragraph(story, contact.sentences[0])]),
                 location=place(story, evidence),
                 format=contact.format,
                 status=contact.status,

@@ -119,7 +119,10 @@ def find_quotations(text: str, sentences: list[Span]) -> list[Quotation]:
 
 # --------------------------------------------------------------------------- actors
 
-_CAP = r"(?:(?:al|el)-[A-Z][a-z]+|[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*|[A-Z]\.|[A-Z]{2,}(?![a-z]))"
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+_LOW = "a-zß-öø-ÿāăąćčďđēėęěğīįıķĺļľłńņňōőœŕřśşšţťūůűųźżž"
+_WORD = rf"[{_UP}][{_LOW}]+(?:['’-][{_UP}{_LOW}][{_LOW}]+)*"
+_CAP = rf"(?:(?:al|el)-[{_UP}][{_LOW}]+|{_WORD}|[{_UP}]\.|[{_UP}]{{2,}}(?![{_LOW}]))"
 _JOIN = r"(?:\s+(?:bin|bint|ibn|al|el|de|da|del|der|van|von|la|le|di|dos)\b)?"
 _RUN = re.compile(rf"(?<![\w.]){_CAP}(?:{_JOIN}\s+{_CAP})*")
 _ACRONYM = re.compile(r"(?<![\w.])(?<![A-Z] )[A-Z]{2,5}(?![\w.]| [A-Z]{2})")
@@ -130,7 +133,8 @@ def find_actors(text: str, vocabulary: Vocabulary | None = None) -> list[Actor]:
     vocab = vocabulary or default_vocabulary()
     actors: dict[str, Actor] = {}
     surnames: dict[str, str] = {}
-    common = _lowercase_words(text) | _only_sentence_initial(text)
+    common = _lowercase_words(text)
+    initial = _only_sentence_initial(text)
     for match in _RUN.finditer(text):
         run = _strip_common(match.group(), common)
         if not run:
@@ -144,7 +148,24 @@ def find_actors(text: str, vocabulary: Vocabulary | None = None) -> list[Actor]:
         is_country = country_name(token, vocab) is not None
         kind = "country" if is_country else "institution"
         _register(actors, surnames, Actor(token, kind, country=token if is_country else None))
-    return list(actors.values())
+    return _fold_sentence_starts(actors, initial)
+
+
+def _fold_sentence_starts(actors: dict[str, Actor], initial: frozenset[str]) -> list[Actor]:
+    """"Perhaps Halvorsen", seen only at the start of a sentence, is Ingrid Halvorsen written with a capital word."""
+
+    def capital_word_first(actor: Actor) -> bool:
+        return actor.kind == "person" and len(actor.name.split()) > 1 and actor.name.split()[0].lower() in initial
+
+    owners = {a.name.split()[-1]: a for a in actors.values() if a.kind == "person" and not capital_word_first(a)}
+    kept: list[Actor] = []
+    for actor in actors.values():
+        owner = owners.get(actor.name.split()[-1]) if capital_word_first(actor) else None
+        if owner is not None:
+            owner.forms.add(actor.name)
+            continue
+        kept.append(actor)
+    return kept
 
 
 def _lowercase_words(text: str) -> frozenset[str]:
@@ -165,6 +186,8 @@ def _only_sentence_initial(text: str) -> frozenset[str]:
 def _strip_common(run: str, common: frozenset[str]) -> str:
     """Drop leading words that the story also writes in lower case ("Perhaps", "Traditional") and a leading "The"."""
     tokens = run.split()
+    if len(tokens) > 1 and country_name(" ".join(tokens[:2])):
+        return run  # "New Zealand Prime Minister …": the first word belongs to the country's name
     while tokens and ((tokens[0].lower() in common and tokens[0] not in {"de", "al"}) or tokens[0] == "The"):
         tokens.pop(0)
     return " ".join(tokens)
@@ -208,11 +231,17 @@ def _classify(run: str, before: str, vocab: Vocabulary) -> list[Actor]:
     title = " ".join(t for t in head if t in vocab.office_words and not _demonym(t, vocab)) or found or None
     if not tokens or any(t in vocab.not_name_words or (t.isupper() and len(t) > 1) for t in tokens):
         return []
-    if any(country_name(t, vocab) for t in tokens):
-        return []  # "Just Russia", "Canadian Studies": a party or an institute, not a person
+    if tokens[-1] in vocab.office_words or any(_country_word(t, vocab) for t in tokens):
+        return []  # "Marine Corps Gen", "Free Norway", "Chilean Studies": a title, party or institute, not a person
     if len(tokens) == 1 and not title:
         return []  # a lone capitalised word is a person only with a title ("President Aravena")
+    if _PLACE_BEFORE.search(before) or len([t for t in tokens if t[:1].isupper()]) > MAX_NAME_WORDS:
+        return []  # "in San Remo", "at the Grand Harbour Conference Centre": a place or an event, not a person
     return [Actor(" ".join(tokens), "person", title=title, country=country)]
+
+
+MAX_NAME_WORDS = 4
+_PLACE_BEFORE = re.compile(r"(?<![\w-])(?:in|at|near|across|outside|inside)\s+(?:the\s+)?$")
 
 
 def _title_before(before: str, vocab: Vocabulary) -> str:
@@ -238,6 +267,11 @@ def _demonym(token: str, vocab: Vocabulary) -> str | None:
 def _demonym_before(before: str, vocab: Vocabulary) -> str | None:
     words = before.split()[-3:]
     return next((c for w in reversed(words) if (c := _demonym(w, vocab))), None)
+
+
+def _country_word(token: str, vocab: Vocabulary) -> bool:
+    """A country's name or demonym inside a capitalised run; a capital is not one ("Raul Madrid" is a person)."""
+    return country_name(token, vocab) is not None and not default_countries().is_seat(token)
 
 
 def country_name(text: str, vocab: Vocabulary | None = None) -> str | None:

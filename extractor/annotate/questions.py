@@ -29,8 +29,10 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from extractor.annotate.attribute import attribute_by_rule, named_in
 from extractor.annotate.preannotate import Annotated as AnnotatedStory
 from extractor.annotate.vocabulary import Vocabulary, default_vocabulary
+from extractor.normalize.meeting_fields import format_cue
 from extractor.prompts import PromptTemplate
 from extractor.requests import LLMRequest, Target, build_request
+from schemas import MeetingFormat
 
 QUESTIONS = ("annotate_contacts", "annotate_participants", "annotate_quotes")
 MAX_CONTACT_SENTENCES = 16
@@ -88,8 +90,14 @@ def contact_candidates(story: AnnotatedStory, vocab: Vocabulary | None = None) -
 
 
 def needs_participants(story: AnnotatedStory, contact_sentences: Iterable[int]) -> list[int]:
-    """Contact sentences the rule cannot settle: those that do not name exactly two people."""
-    return [n for n in contact_sentences if len(named_in(story, n)) != 2]
+    """Contact sentences the rules cannot settle: those that name neither exactly two people nor a round of calls."""
+    open_sentences = []
+    for n in contact_sentences:
+        named = named_in(story, n)
+        fmt = format_cue([story.sentence_text(n)]) or MeetingFormat.unknown
+        if len(named) != 2 and not (len(named) >= 3 and fmt in (MeetingFormat.phone, MeetingFormat.video)):
+            open_sentences.append(n)
+    return open_sentences
 
 
 # --------------------------------------------------------------------------- rendering

@@ -29,6 +29,8 @@ _DATE_PATTERNS = [
     re.compile(r"\b[Oo]n the \d{1,2}(?:st|nd|rd|th)\b"),  # on the 21st
     re.compile(rf"\b(?:[Oo]n |[Ll]ast |[Tt]his |[Nn]ext )?{_WEEKDAY}\b"),  # on Monday
     re.compile(r"\b(?:last|next|this) (?:week|month|year)\b", re.IGNORECASE),
+    re.compile(rf"\b(?:[Ii]n |[Ss]ince |[Ll]ast |[Nn]ext |[Tt]his )?{_MONTH}(?:\s+\d{{4}})?\b(?!\s+\d)"),  # in June
+    re.compile(r"\b(?:today|yesterday|tomorrow)\b", re.IGNORECASE),
 ]
 
 

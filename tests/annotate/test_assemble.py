@@ -85,3 +85,20 @@ def test_positions_from_statements(story: Annotated) -> None:
     assert [(p.holder, p.issue, p.stance) for p in positions] == [
         ("Tomas Aravena", Issue.trade_tariffs, Stance.opposes)
     ]
+
+
+def test_two_people_of_one_known_country_are_no_diplomatic_contact() -> None:
+    other = preannotate("Norwegian Minister Ingrid Halvorsen met Norwegian Minister Lars Dahl in Oslo.")
+    assert assemble(other, Answers(contact_sentences=[1])).meetings == []
+
+
+def test_a_round_of_calls_is_one_call_per_counterpart() -> None:
+    other = preannotate(
+        "Minister Ingrid Halvorsen spoke by phone with Minister Tomas Aravena, Minister Lena Varga"
+        " and Minister Piet Ros."
+    )
+    extraction = assemble(other, Answers(contact_sentences=[1]))
+    pairs = [sorted(p.name for p in m.participants) for m in extraction.meetings]
+    hub = "Ingrid Halvorsen"
+    assert pairs == [[hub, "Tomas Aravena"], [hub, "Lena Varga"], [hub, "Piet Ros"]]
+    assert all(m.format is MeetingFormat.phone for m in extraction.meetings)

@@ -46,3 +46,18 @@ def test_institutions_and_countries_listed(story: Annotated) -> None:
 def test_sentence_initial_common_word_is_not_a_name() -> None:
     annotated = preannotate("Perhaps Halvorsen knew. The minister, Ingrid Halvorsen, said so.")
     assert [a.name for a in annotated.people] == ["Ingrid Halvorsen"]
+
+
+def test_a_run_with_a_country_word_is_not_a_person() -> None:
+    annotated = preannotate("Members of the Party Free Norway met. The Institute of Chilean Studies said so.")
+    assert annotated.people == []
+
+
+def test_demonym_alone_is_no_country_actor() -> None:
+    annotated = preannotate("Norwegian officials met Chilean Foreign Minister Tomas Aravena in Oslo.")
+    assert "Norwegian" not in {a.name for a in annotated.actors}
+
+
+def test_a_place_after_in_is_not_a_person() -> None:
+    annotated = preannotate("Minister Ingrid Halvorsen met Minister Tomas Aravena in San Remo on Friday.")
+    assert [a.name for a in annotated.people] == ["Ingrid Halvorsen", "Tomas Aravena"]

@@ -189,3 +189,19 @@ def test_split_participants() -> None:
     assert bench.split_participants("A One; B Two ;A One") == ["A One", "B Two"]
     assert bench.split_participants("A One, B Two and C Three") == ["A One", "B Two", "C Three"]
     assert bench.split_participants(None) == []
+
+
+def test_table_and_ratios_render(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    ours = bench.ToolRun("extractor", tmp_path, seconds=30.0, prompt_tokens=1000, completion_tokens=200, calls=8)
+    theirs = bench.ToolRun("LangExtract", tmp_path, seconds=60.0, prompt_tokens=4000, completion_tokens=100, calls=50)
+    theirs.score_error = "no gold"
+    assert bench.ratio_line([ours, theirs]) == (
+        "extractor / LangExtract: seconds 0.50×, prompt tokens 0.25×, completion tokens 2.00×"
+    )
+    assert bench.ratio_line([ours]) is None
+    console = Console(record=True, width=200)
+    console.print(bench.results_table([ours, theirs], "t"))
+    text = console.export_text()
+    assert "30.0" in text and "1,000 / 200" in text and "not scored" in text
