@@ -77,6 +77,7 @@ def test_unknown_speaker_gives_no_statement() -> None:
 def test_stance_and_issue_words() -> None:
     assert stance_of("She urged both sides to respect the ceasefire.") == [(Issue.armed_conflict, Stance.demands)]
     assert stance_of("He spoke about the weather.") == []
+    assert stance_of("He welcomed the new dialogue.") == [(Issue.other, Stance.welcomes)]
 
 
 def test_positions_from_statements(story: Annotated) -> None:
@@ -102,3 +103,14 @@ def test_a_round_of_calls_is_one_call_per_counterpart() -> None:
     hub = "Ingrid Halvorsen"
     assert pairs == [[hub, "Tomas Aravena"], [hub, "Lena Varga"], [hub, "Piet Ros"]]
     assert all(m.format is MeetingFormat.phone for m in extraction.meetings)
+
+
+def test_a_pronoun_subject_with_counterparts_is_a_round_by_the_previous_person() -> None:
+    other = preannotate(
+        "Minister Ingrid Halvorsen spent the day calling counterparts by telephone. "
+        "She spoke to Minister Tomas Aravena and Minister Lena Varga."
+    )
+    extraction = assemble(other, Answers(contact_sentences=[1, 2]))
+    pairs = [sorted(p.name for p in m.participants) for m in extraction.meetings]
+    assert pairs == [["Ingrid Halvorsen", "Tomas Aravena"], ["Ingrid Halvorsen", "Lena Varga"]]
+    assert all(m.format is MeetingFormat.phone for m in extraction.meetings)  # the paragraph says how

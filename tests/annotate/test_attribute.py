@@ -26,3 +26,11 @@ def test_pronoun_resolves_to_last_person() -> None:
 def test_unattributed_quote_left_open() -> None:
     annotated = preannotate("The banner read \u201cno more quotas for anyone.\u201d")
     assert attribute_by_rule(annotated) == {}
+
+
+def test_a_surname_written_first_is_recognised() -> None:
+    annotated = preannotate(
+        "Foreign Minister Li Wen met Minister Tomas Aravena.\n"
+        "\u201cWe agree on a lot of things,\u201d Li told reporters."
+    )
+    assert attribute_by_rule(annotated) == {1: "Li Wen"}

@@ -1,0 +1,157 @@
+"""Who said a quotation, by the conventions of news prose: pure.
+
+"…," Smith said. / Smith said: "…" / "…," said the ministry. / "…," he added.
+A name (or pronoun) next to a verb of saying, outside the quotation marks,
+in the sentence that carries the quotation, is the speaker. A quotation that
+fills its own paragraph continues the previous speaker's words. Only
+quotations these rules leave open are asked of the model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractor.annotate.preannotate import Actor, Annotated, Quotation
+from extractor.annotate.vocabulary import Vocabulary, default_vocabulary
+
+SUBJECT_REACH = 120  # how far the verb may follow a sentence-opening subject ("Smith, a professor at …, said")
+NEAR_CHARS = 40  # how far from a verb of saying a name may stand: "Smith, the minister, said" fits
+_PRONOUN = re.compile(r"(?<!\w)(?:he|she)(?!\w)", re.I)
+
+
+def _forms(actor: Actor) -> set[str]:
+    forms = {actor.name, *actor.forms}
+    if actor.kind == "person":
+        forms.add(actor.name.split()[-1])
+    return forms
+
+
+def _outside_quotes(story: Annotated, number: int) -> str:
+    """The sentence with every quotation blanked out (offsets kept)."""
+    span = story.sentences[number - 1]
+    chars = list(story.text[span.start : span.end])
+    for q in story.quotations:
+        lo, hi = max(q.span.start, span.start), min(q.span.end, span.end)
+        for i in range(lo - span.start, hi - span.start):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _mentions(text: str, story: Annotated) -> list[tuple[int, Actor]]:
+    found: list[tuple[int, Actor]] = []
+    for actor in story.actors:
+        for form in _forms(actor):
+            found.extend((m.start(), actor) for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text))
+    return found
+
+
+def named_in(story: Annotated, number: int) -> list[str]:
+    """The people sentence `number` names (by full name, surname or a short form), in order of mention."""
+    found = sorted((p, a.name) for p, a in _mentions(story.sentence_text(number), story) if a.kind == "person")
+    return list(dict.fromkeys(name for _, name in found))
+
+
+def _last_person_before(story: Annotated, offset: int) -> Actor | None:
+    best: tuple[int, Actor] | None = None
+    for position, actor in _mentions(story.text[:offset], story):
+        if actor.kind == "person" and (best is None or position > best[0]):
+            best = (position, actor)
+    return best[1] if best else None
+
+
+_TAIL_GAP = re.compile(r"^[\s,.;:!?\"“”‘’'—–-]*")
+
+
+def _adjacent_after(story: Annotated, quotation: Quotation, vocab: Vocabulary) -> str | None:
+    """'"…," Smith, a minister, said' / '"…," said Smith' / '"…," he added': the words right after the marks."""
+    sentence = story.sentences[story.sentences_in(quotation.span.end - 1, quotation.span.end)[-1] - 1]
+    tail = story.text[quotation.span.end : sentence.end]
+    gap = _TAIL_GAP.match(tail)
+    rest = tail[gap.end() if gap else 0 :]
+    verb = vocab.speech.search(rest)
+    if verb is None or not rest:
+        return None
+    if _PRONOUN.match(rest) and verb.start() <= NEAR_CHARS:
+        return "he/she"
+    first = min(_mentions(rest, story), key=lambda m: m[0], default=None)
+    if first is not None and (first[0] == 0 or (verb.start() == 0 and first[0] <= NEAR_CHARS)):
+        return first[1].name
+    return None
+
+
+def speaker_by_rule(
+    story: Annotated, quotation: Quotation, previous: str | None = None, vocab: Vocabulary | None = None
+) -> str | None:
+    vocab = vocab or default_vocabulary()
+    adjacent = _adjacent_after(story, quotation, vocab)
+    if adjacent == "he/she":
+        return previous or _person_before(story, quotation.span.start)
+    if adjacent is not None:
+        return adjacent
+    numbers = story.sentences_in(quotation.span.start, quotation.span.end) or [quotation.sentence]
+    return next((name for n in numbers if (name := sentence_speaker(story, n, vocab, previous))), None)
+
+
+def _person_before(story: Annotated, offset: int) -> str | None:
+    person = _last_person_before(story, offset)
+    return person.name if person else None
+
+
+def sentence_speaker(
+    story: Annotated, number: int, vocab: Vocabulary | None = None, previous: str | None = None
+) -> str | None:
+    """The actor named (or meant by he/she) next to a verb of saying in sentence `number`, outside its quotes.
+
+    A name before its verb wins over one after it ("Smith told Jones"), a person over a place or institution,
+    then the nearest; "he said" is the previous speaker, else the last person named.
+    """
+    vocab = vocab or default_vocabulary()
+    text = _outside_quotes(story, number)
+    verbs = [m.start() for m in vocab.speech.finditer(text)]
+    if not verbs:
+        return None
+    he = previous or _person_before(story, story.sentences[number - 1].start)
+    mentions = [(p, a.name, a.kind == "person") for p, a in _mentions(text, story)]
+    mentions += [(m.start(), he, True) for m in _PRONOUN.finditer(text) if he is not None]
+    near = [(p > v, not person, _distance(text, p, v), name) for p, name, person in mentions for v in verbs]
+    near = [n for n in near if n[2] <= NEAR_CHARS]
+    return min(near)[3] if near else None
+
+
+def _distance(text: str, mention: int, verb: int) -> int:
+    """Characters between a mention and a verb; 0 for the subject that opens the sentence ("Smith, a professor
+    at a university far away, said"), whose appositive may be long."""
+    opens = not text[:mention].strip(" \"“”‘’'—–-")
+    if opens and mention < verb <= mention + SUBJECT_REACH:
+        return 0
+    return abs(mention - verb)
+
+
+def continues_previous(story: Annotated, quotation: Quotation) -> bool:
+    """True if the quotation opens its paragraph: news prose gives it to the previous speaker."""
+    line_start = story.text.rfind("\n", 0, quotation.span.start) + 1
+    return not story.text[line_start : quotation.span.start].strip(" \"“‘'")
+
+
+def attribute_by_rule(story: Annotated, vocab: Vocabulary | None = None) -> dict[int, str]:
+    """Quotation number → speaker name, for the quotations the rules settle.
+
+    The previous speaker ("he said", a quote paragraph with no attribution) is whoever last spoke in the
+    story, in a quotation or in reported speech ("Smith told reporters it was no accident").
+    """
+    quoted = {n for q in story.quotations for n in story.sentences_in(q.span.start, q.span.end)}
+    speakers: dict[int, str] = {}
+    previous: str | None = None
+    reported_up_to = 0
+    for quotation in story.quotations:
+        for number in range(reported_up_to + 1, quotation.sentence):
+            if number not in quoted:
+                previous = sentence_speaker(story, number, vocab, previous) or previous
+        reported_up_to = max(reported_up_to, quotation.sentence - 1)
+        speaker = speaker_by_rule(story, quotation, previous, vocab)
+        if speaker is None and previous is not None and continues_previous(story, quotation):
+            speaker = previous
+        if speaker is not None:
+            speakers[quotation.number] = speaker
+        previous = speaker or previous
+    return speakers

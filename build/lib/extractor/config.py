@@ -1,0 +1,66 @@
+"""Settings: one frozen object, read from the environment in exactly one function."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+LOCAL_BACKEND = "llama_cpp"
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "extractor"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know. Built once; passed down explicitly."""
+
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)  # OPENAI_API_KEY: sent to api.openai.com only
+    server_api_key: str | None = field(default=None, repr=False)  # EXTRACTOR_API_KEY: for a --base-url server
+    model: str | None = None
+    backend: str | None = None  # a key of extractor.llm.backends.BACKENDS; None = infer
+    strategy: str | None = None  # None = the backend's default (extractor.requests.DEFAULT_STRATEGY)
+    prompt_version: str | None = None  # None = the newest version of each prompt
+    temperature: float = 0.0
+    seed: int = 7
+    max_tokens: int = 1536
+    timeout_s: float = 600.0
+    max_reasks: int = 2
+    max_transport_retries: int = 4
+    concurrency: int = 1
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    use_cache: bool = True
+    strict: bool = False
+    scope: str | None = None  # a scope preset name or a scope file path (extractor.scope); None = "all"
+    local_model: Path | None = None
+    models_dir: Path | None = None  # where assembled GGUF weights live (default: cache_dir/models)
+    replay: bool = False  # answers come from a cassette: start no server, dial nothing
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """A copy with the non-None values of `changes` applied."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
+    """The only place extractor reads environment variables."""
+    env = os.environ if env is None else env
+    cache = env.get("EXTRACTOR_CACHE_DIR")
+    local_model = env.get("EXTRACTOR_LOCAL_MODEL")
+    models_dir = env.get("EXTRACTOR_MODELS_DIR")
+    return Settings(
+        base_url=env.get("EXTRACTOR_BASE_URL") or env.get("OPENAI_BASE_URL") or None,
+        api_key=env.get("OPENAI_API_KEY") or None,
+        server_api_key=env.get("EXTRACTOR_API_KEY") or None,
+        model=env.get("EXTRACTOR_MODEL") or None,
+        backend=env.get("EXTRACTOR_BACKEND") or None,
+        cache_dir=Path(cache) if cache else default_cache_dir(),
+        local_model=Path(local_model) if local_model else None,
+        models_dir=Path(models_dir) if models_dir else None,
+    )

@@ -1,0 +1,56 @@
+"""One exception root. Every message says what went wrong and what to do.
+
+ExtractorError
+├── InputError          bad corpus file, bad path, bad option
+├── ConfigError         no endpoint, missing extra, bad weights
+├── PromptError         missing or malformed prompt template
+├── LLMError            the model call failed after retries/re-asks
+│   └── TransportError  network, timeout, 5xx, 429 (retried first)
+├── LocalServerError    the embedded llama.cpp server would not start
+│   └── SchemaNotEnforcedError  the server ignores the JSON schema
+└── GoldError           a gold annotation file is invalid
+"""
+
+from __future__ import annotations
+
+from schemas import Usage
+
+
+class ExtractorError(Exception):
+    """Root of every error extractor raises on purpose."""
+
+
+class InputError(ExtractorError):
+    pass
+
+
+class ConfigError(ExtractorError):
+    pass
+
+
+class PromptError(ExtractorError):
+    pass
+
+
+class LLMError(ExtractorError):
+    """`usage` counts the tokens the failed call spent (every attempt), so a failure is not free in the report."""
+
+    def __init__(self, message: str, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage if usage is not None else Usage()
+
+
+class TransportError(LLMError):
+    pass
+
+
+class LocalServerError(ExtractorError):
+    pass
+
+
+class SchemaNotEnforcedError(LocalServerError):
+    pass
+
+
+class GoldError(ExtractorError):
+    pass

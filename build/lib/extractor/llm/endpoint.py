@@ -1,0 +1,180 @@
+"""Which endpoint a run talks to, decided once from Settings.
+
+Order: `--base-url` (any OpenAI-compatible server) → `OPENAI_API_KEY`
+(OpenAI) → the embedded local model (a running `extractor local` server,
+else one started on first need and stopped on exit).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx2
+import openai
+
+from extractor.config import DEFAULT_OPENAI_MODEL, LOCAL_BACKEND, Settings
+from extractor.errors import ConfigError
+from extractor.llm.backends import get_backend, infer_backend
+from extractor.llm.cache import ResponseCache
+from extractor.llm.local_server import (
+    ServerInfo,
+    ephemeral_server,
+    launch,
+    read_state,
+    require_llama_cpp,
+    stop,
+    write_state,
+)
+from extractor.llm.replay import REPLAY_BASE_URL
+from extractor.llm.seam import LLMClient
+from extractor.llm.selftest import check_schema_enforced
+from extractor.llm.weights import DEFAULT_LOCAL_MODEL, ensure_weights, file_sha256, get_spec
+
+NO_KEY = "not-needed"  # local servers ignore the key, but the SDK insists on one
+
+
+def sdk_client(base_url: str | None, api_key: str | None, timeout_s: float) -> openai.OpenAI:
+    # Retries are ours (tenacity), so the SDK's are off: one place decides.
+    return openai.OpenAI(
+        base_url=base_url,
+        api_key=api_key or NO_KEY,
+        timeout=timeout_s,
+        max_retries=0,
+        http_client=httpx2.Client(timeout=timeout_s),
+    )
+
+
+def state_file(settings: Settings) -> Path:
+    return settings.cache_dir / "local-server.json"
+
+
+def local_identity(settings: Settings) -> str:
+    """A stable name for the local weights: the model name sent, and part of every cache key."""
+    if settings.local_model is not None:
+        path = settings.local_model
+        if not path.is_file():
+            raise ConfigError(f"--local-model {path}: no such file")
+        return f"{path.name}@{file_sha256(path)[:12]}"
+    return get_spec(settings.model or DEFAULT_LOCAL_MODEL).identity()
+
+
+def local_weights_path(settings: Settings) -> Path:
+    if settings.local_model is not None:
+        return settings.local_model
+    return ensure_weights(
+        get_spec(settings.model or DEFAULT_LOCAL_MODEL), settings.models_dir or settings.cache_dir / "models"
+    )
+
+
+@contextlib.contextmanager
+def open_client(settings: Settings) -> Iterator[LLMClient]:
+    cache = ResponseCache(settings.cache_dir / "responses") if settings.use_cache else None
+    try:
+        if settings.base_url or settings.api_key:
+            client = _remote_client(settings, cache)
+            try:
+                yield client
+            finally:
+                client.close()
+        else:
+            with _local_client(settings, cache) as client:
+                yield client
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _remote_client(settings: Settings, cache: ResponseCache | None) -> LLMClient:
+    if settings.base_url and not settings.model:
+        raise ConfigError("--base-url needs --model NAME (the model name the server expects)")
+    backend = get_backend(settings.backend or infer_backend(settings.base_url))
+    url, timeout = settings.base_url, settings.timeout_s
+    # OPENAI_API_KEY goes to OpenAI only; another server gets EXTRACTOR_API_KEY (or nothing).
+    key = settings.server_api_key if url and not _is_openai(url) else settings.api_key
+    return LLMClient(
+        connect=lambda: sdk_client(url, key, timeout),
+        backend=backend,
+        model=settings.model or DEFAULT_OPENAI_MODEL,
+        endpoint=settings.base_url or "https://api.openai.com/v1",
+        cache=cache,
+        max_reasks=settings.max_reasks,
+        transport_attempts=settings.max_transport_retries + 1,
+    )
+
+
+def _is_openai(url: str) -> bool:
+    return urlparse(url).hostname == "api.openai.com"
+
+
+@contextlib.contextmanager
+def _local_client(settings: Settings, cache: ResponseCache | None) -> Iterator[LLMClient]:
+    identity = local_identity(settings)
+    stack = contextlib.ExitStack()
+
+    def connect() -> openai.OpenAI:
+        if settings.replay:
+            return sdk_client(REPLAY_BASE_URL, None, settings.timeout_s)
+        require_llama_cpp()
+        with contextlib.ExitStack() as attempt:  # handed over to `stack` only if the server passes its self-test
+            info = _running_server(settings, identity) or attempt.enter_context(
+                ephemeral_server(local_weights_path(settings), identity, settings.cache_dir / "logs")
+            )
+            client = attempt.enter_context(sdk_client(info.base_url, None, settings.timeout_s))
+            check_schema_enforced(client, get_backend(LOCAL_BACKEND), identity)
+            stack.push(attempt.pop_all())
+        return client
+
+    with stack:
+        client = LLMClient(
+            connect=connect,
+            backend=get_backend(LOCAL_BACKEND),
+            model=identity,
+            endpoint=f"local:{identity}",
+            cache=cache,
+            max_reasks=settings.max_reasks,
+            transport_attempts=settings.max_transport_retries + 1,
+        )
+        try:
+            yield client
+        finally:
+            client.close()  # before the server stops: no half-open sockets left behind
+
+
+def _running_server(settings: Settings, identity: str) -> ServerInfo | None:
+    info = read_state(state_file(settings))
+    return info if info is not None and info.identity == identity else None
+
+
+def start_persistent(settings: Settings) -> ServerInfo:
+    """`extractor local start`: one server that outlives this process."""
+    identity = local_identity(settings)
+    if (running := read_state(state_file(settings))) is not None:
+        if running.identity != identity:
+            raise ConfigError(f"a local server with {running.identity} is running; `extractor local stop` it first")
+        return running
+    require_llama_cpp()
+    info = launch(local_weights_path(settings), identity, settings.cache_dir / "logs", detached=True)
+    try:
+        with sdk_client(info.base_url, None, settings.timeout_s) as probe:
+            check_schema_enforced(probe, get_backend(LOCAL_BACKEND), identity)
+    except BaseException:
+        stop(info)
+        raise
+    write_state(state_file(settings), info)
+    return info
+
+
+def persistent_status(settings: Settings) -> ServerInfo | None:
+    return read_state(state_file(settings))
+
+
+def stop_persistent(settings: Settings) -> bool:
+    info = read_state(state_file(settings))
+    if info is None:
+        return False
+    stop(info)
+    state_file(settings).unlink(missing_ok=True)
+    return True

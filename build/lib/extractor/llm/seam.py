@@ -1,0 +1,198 @@
+"""The one network seam: `complete(request, client) -> Completion`.
+
+Every LLM call in extractor goes through `complete`. Around the single HTTP
+call (`_send`) sit, from the outside in: the JSON cache (validated answers
+only), instructor's bounded validation re-asks, and tenacity's transport
+retries. Tokens of every attempt are counted, re-asks and retries included.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import instructor
+import openai
+from instructor.v2.core.errors import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel
+from tenacity import RetryCallState
+
+from extractor.errors import ExtractorError, LLMError, TransportError
+from extractor.llm.backends import Backend
+from extractor.llm.cache import ResponseCache
+from extractor.llm.transport import call_with_retries, wait_for
+from extractor.requests import LLMRequest
+from schemas import Usage
+
+
+@dataclass
+class LLMClient:
+    """A configured endpoint: how to reach it, its backend row, and limits.
+
+    `connect` is called on the first cache miss only, so a run served wholly
+    from the cache never starts a local server or opens a connection.
+    """
+
+    connect: Callable[[], openai.OpenAI]
+    backend: Backend
+    model: str
+    endpoint: str  # a stable identity of the endpoint: part of every cache key
+    cache: ResponseCache | None = None
+    max_reasks: int = 2
+    transport_attempts: int = 5
+    retry_wait: Callable[[RetryCallState], float] = wait_for
+    _sdk: openai.OpenAI | None = field(default=None, repr=False)
+    _connect_error: ExtractorError | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._sdk is not None:
+                self._sdk.close()
+                self._sdk = None
+
+    @property
+    def sdk(self) -> openai.OpenAI:
+        with self._lock:
+            if self._connect_error is not None:
+                raise self._connect_error  # one failed start-up is not retried for every article
+            if self._sdk is None:
+                try:
+                    self._sdk = self.connect()
+                except ExtractorError as exc:
+                    self._connect_error = exc
+                    raise
+            return self._sdk
+
+
+@dataclass
+class Completion:
+    parsed: BaseModel
+    usage: Usage
+    cache_hit: bool
+
+
+@dataclass
+class _UsageMeter:
+    usage: Usage = field(default_factory=Usage)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, completion: Any) -> None:
+        raw = getattr(completion, "usage", None)
+        step = Usage(
+            prompt_tokens=getattr(raw, "prompt_tokens", 0) or 0,
+            completion_tokens=getattr(raw, "completion_tokens", 0) or 0,
+            calls=1,
+        )
+        with self.lock:
+            self.usage = self.usage + step
+
+
+def complete(request: LLMRequest, client: LLMClient) -> Completion:
+    key = request.cache_key() + f":reasks={client.max_reasks}"  # re-asks decide which answer is kept
+    if client.cache is not None and (entry := client.cache.get(key)) is not None:
+        parsed = request.response_model.model_validate(entry["data"])
+        return Completion(parsed, Usage(cache_hits=1), cache_hit=True)
+    meter = _UsageMeter()
+    try:
+        parsed = _ask(request, client, meter)
+    except LLMError as exc:
+        exc.usage = exc.usage + meter.usage
+        raise
+    if client.cache is not None:
+        client.cache.put(key, {"data": parsed.model_dump(mode="json"), "usage": meter.usage.model_dump()})
+    return Completion(parsed, meter.usage, cache_hit=False)
+
+
+def _ask(request: LLMRequest, client: LLMClient, meter: _UsageMeter) -> BaseModel:
+    def send(**body: Any) -> Any:
+        return _send(client, request, meter, body)
+
+    create = instructor.patch(create=send, mode=client.backend.mode)
+    try:
+        parsed: BaseModel = create(
+            response_model=request.response_model,
+            messages=request.messages,
+            # instructor renders messages as Jinja when given a context: only quote checks need one.
+            context={"article_text": request.context_text} if request.context_text else None,
+            max_retries=client.max_reasks,
+            model=request.model,
+            temperature=request.temperature,
+            seed=request.seed,
+            max_tokens=request.max_tokens,
+        )
+    except IncompleteOutputException as exc:
+        raise LLMError(f"answer cut off at max_tokens={request.max_tokens}; raise --max-tokens") from exc
+    except InstructorRetryException as exc:
+        if isinstance(exc.__cause__, ExtractorError) and not isinstance(exc.__cause__, LLMError):
+            raise exc.__cause__ from None  # e.g. the local server would not start: say that, not "no valid answer"
+        if (salvaged := _salvage(exc, request)) is not None:
+            return salvaged
+        raise _explain(exc, request) from exc
+    return parsed
+
+
+def _salvage(exc: InstructorRetryException, request: LLMRequest) -> BaseModel | None:
+    """The last answer, if only the article checks (not the schema) rejected it.
+
+    Re-asks are bounded; a schema-valid answer whose quotes still do not
+    check out is kept, and the deterministic layer demotes those quotes to
+    flagged paraphrases rather than losing the article.
+    """
+    completion = exc.last_completion
+    choices = getattr(completion, "choices", None)
+    if not choices or isinstance(exc.__cause__, openai.APIError):
+        return None
+    content = getattr(choices[0].message, "content", None)
+    try:
+        return request.response_model.model_validate_json(content or "")
+    except ValueError:
+        return None
+
+
+def _send(client: LLMClient, request: LLMRequest, meter: _UsageMeter, body: dict[str, Any]) -> Any:
+    """The single HTTP call, retried on transport faults only."""
+    body = client.backend.shape_body(body, request.response_model)
+    if not client.backend.sends_seed:
+        body.pop("seed", None)
+    completion = call_with_retries(
+        lambda: client.sdk.chat.completions.create(**body), client.transport_attempts, client.retry_wait
+    )
+    meter.add(completion)
+    return completion
+
+
+def _explain(exc: InstructorRetryException, request: LLMRequest) -> LLMError:
+    cause = exc.__cause__
+    if isinstance(cause, openai.APIConnectionError):
+        # The SDK hides the real reason (refused, DNS, an unmatched cassette request) one level down.
+        root = cause.__cause__ or cause
+        return TransportError(f"cannot reach {request.endpoint}: {_short(str(root), 500)}")
+    if isinstance(cause, openai.APIStatusError):
+        return TransportError(f"{request.endpoint} answered HTTP {cause.status_code}: {_short(str(cause))}")
+    return LLMError(f"{request.prompt_label}: no valid answer after {exc.n_attempts} attempt(s): {_short(str(exc))}")
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def send_unguided(client: LLMClient, messages: list[dict[str, str]], schema_model: type[BaseModel]) -> str:
+    """One raw call with the backend's schema constraint but no schema in the prompt.
+
+    The schema self-test needs this: instructor would also paste the schema
+    into the prompt, and a model that follows the prompt hides a server that
+    ignores the constraint.
+    """
+    request = LLMRequest(
+        messages_json="[]", response_model=schema_model, prompt_label="selftest", prompt_hash="", model=client.model,
+        endpoint=client.endpoint, mode="raw", temperature=0.0, seed=0, max_tokens=64, context_text="",
+    )  # fmt: skip
+    body: dict[str, Any] = {"messages": messages, "model": client.model, "temperature": 0.0, "max_tokens": 64}
+    if client.backend.mode is instructor.Mode.JSON:
+        body["response_format"] = {"type": "json_object"}
+    completion = _send(client, request, _UsageMeter(), body)
+    return str(completion.choices[0].message.content or "")

@@ -1,0 +1,56 @@
+"""Writing a batch: four JSONL files, each replaced atomically.
+
+Files are written to a temporary name in the same directory and renamed
+over the old one, so an interrupted run leaves either the old file or the
+new one, never a torn one. Content is deterministic (input order, no
+timings), so a replayed batch is byte-identical to the recorded one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from extractor.errors import InputError
+
+OUTPUT_FILES = ("articles.jsonl", "meetings.jsonl", "statements.jsonl", "positions.jsonl")
+
+
+def to_jsonl(rows: Iterable[BaseModel]) -> str:
+    return "".join(row.model_dump_json() + "\n" for row in rows)
+
+
+def write_atomic(path: Path, content: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_outputs(out_dir: Path, tables: dict[str, Sequence[BaseModel]]) -> list[Path]:
+    """`tables` maps each name of OUTPUT_FILES to its rows."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out {out_dir}: cannot create the directory ({exc.strerror})") from exc
+    written = []
+    for name in OUTPUT_FILES:
+        path = out_dir / name
+        try:
+            write_atomic(path, to_jsonl(tables.get(name, [])))
+        except OSError as exc:
+            raise InputError(
+                f"--out {out_dir}: cannot write {name} ({exc.strerror}); results are in the cache"
+            ) from exc
+        written.append(path)
+    return written

@@ -1,0 +1,82 @@
+"""Pydantic models for extractor. Imports pydantic only, never `extractor`."""
+
+from pydantic import BaseModel
+
+from schemas.extraction import (
+    ArticleExtraction,
+    DatePrecision,
+    Issue,
+    Location,
+    Meeting,
+    MeetingFormat,
+    MeetingList,
+    MeetingStatus,
+    Participant,
+    Position,
+    PositionList,
+    Stance,
+    Statement,
+    StatementKind,
+    StatementList,
+)
+from schemas.records import (
+    ActorRef,
+    Alignment,
+    Article,
+    ArticleResult,
+    ArticleStatus,
+    EvidenceSpan,
+    Flag,
+    FlagCode,
+    MeetingRecord,
+    PositionRecord,
+    Provenance,
+    ResolvedDate,
+    StatementRecord,
+    Usage,
+)
+
+# Every model whose JSON Schema is checked in under schemas/json/.
+EXPORTED_MODELS: dict[str, type[BaseModel]] = {
+    "article_extraction": ArticleExtraction,
+    "meeting": Meeting,
+    "statement": Statement,
+    "position": Position,
+    "meeting_record": MeetingRecord,
+    "statement_record": StatementRecord,
+    "position_record": PositionRecord,
+    "article_result": ArticleResult,
+}
+
+__all__ = [
+    "EXPORTED_MODELS",
+    "ActorRef",
+    "Alignment",
+    "Article",
+    "ArticleExtraction",
+    "ArticleResult",
+    "ArticleStatus",
+    "DatePrecision",
+    "EvidenceSpan",
+    "Flag",
+    "FlagCode",
+    "Issue",
+    "Location",
+    "Meeting",
+    "MeetingFormat",
+    "MeetingList",
+    "MeetingRecord",
+    "MeetingStatus",
+    "Participant",
+    "Position",
+    "PositionList",
+    "PositionRecord",
+    "Provenance",
+    "ResolvedDate",
+    "Stance",
+    "Statement",
+    "StatementKind",
+    "StatementList",
+    "StatementRecord",
+    "Usage",
+]
