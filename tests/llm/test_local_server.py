@@ -4,6 +4,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -24,12 +25,21 @@ def test_state_of_a_live_server_is_kept_even_if_busy(tmp_path: Path) -> None:
     # A process whose command line looks like our server; nothing listens on port 9, as when it is busy.
     fake = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "llama_cpp.server", "--port", "9"])
     try:
+        _wait_for_exec(fake.pid, "llama_cpp.server")
         info = ServerInfo(fake.pid, 9, "m.gguf", "id", "log")
         write_state(tmp_path / "s.json", info)
         assert read_state(tmp_path / "s.json") == info
     finally:
         fake.kill()
         fake.wait()
+
+
+def _wait_for_exec(pid: int, marker: str, timeout_s: float = 10.0) -> None:
+    """Until the child has exec'd: right after fork its command line is still the parent's (pytest's)."""
+    deadline = time.monotonic() + timeout_s
+    while marker not in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
+        assert time.monotonic() < deadline, f"child {pid} never showed {marker!r} in its command line"
+        time.sleep(0.01)
 
 
 def test_a_reused_pid_of_another_program_is_not_adopted(tmp_path: Path) -> None:

@@ -93,38 +93,58 @@ def _summary(result: ArticleResult, records: dict[str, list]) -> dict[str, objec
     }
 
 
-# What the recorded model (Qwen2.5-Coder-1.5B Q4_K_M, single strategy, prompt v2) produced, after post-processing.
-# Pinned from the replayed run, not gold: gold lives in corpus/gold/. Re-pin after re-recording.
+# What the recorded model (Qwen2.5-Coder-1.5B Q4_K_M, annotate strategy, default scope) produced, after
+# post-processing. Pinned from the replayed run, not gold: gold lives in corpus/gold/. Re-pin after re-recording.
 EXPECTED: dict[str, dict[str, object]] = {
     "000_bf9e0f4ef3c2686e.txt": {
-        "counts": {"meetings": 1, "statements": 1, "positions": 1},
+        "counts": {"meetings": 6, "statements": 8, "positions": 4},
         "flags": ["headline_body_mismatch"],
-        "meetings": [(["Marco Rubio", "Wang Yi"], "phone", None)],
-    },
-    "001_65d1df8efce76b81.txt": {
-        "counts": {"meetings": 1, "statements": 1, "positions": 1},
-        "flags": ["off_topic_story_skipped"],
-        "meetings": [(["Antony Blinken", "Wang Yi"], "in_person", "2023-07-13")],
-    },
-    "002_c2bc8e27856a4b4b.txt": {
-        "counts": {"meetings": 0, "statements": 0, "positions": 0},
-        "flags": [],
-        "meetings": [],
-    },
-    "003_b79788a086d97685.txt": {
-        "counts": {"meetings": 2, "statements": 2, "positions": 1},
-        "flags": [],
         "meetings": [
-            (["Antony Blinken", "Wang Yi"], "in_person", "2022-07-09"),
-            (["Antony Blinken"], "in_person", None),
+            (["Marco Rubio", "Wang Yi"], "phone", None),
+            (["Pete Hegseth", "Wei Fenghe"], "phone", None),
+            (["Marco Rubio", "Wang Yi"], "phone", None),
+            (["Marco Rubio", "Wei Fenghe"], "phone", None),
+            (["Wang Yi", "Xi Jinping"], "unknown", None),
+            (["Donald Trump", "Marco Rubio"], "unknown", None),
         ],
     },
-    "004_f280014935800b08.txt": {
-        "counts": {"meetings": 2, "statements": 1, "positions": 1},
+    "001_65d1df8efce76b81.txt": {
+        "counts": {"meetings": 3, "statements": 25, "positions": 4},
+        "flags": ["off_topic_story_skipped"],
+        "meetings": [
+            (["Antony Blinken", "Wang Yi"], "in_person", "2023-07-13"),
+            (["Joe Biden", "Wang Yi"], "unknown", None),
+            (["Antony Blinken", "Wang Yi"], "unknown", None),
+        ],
+    },
+    "002_c2bc8e27856a4b4b.txt": {
+        "counts": {"meetings": 4, "statements": 9, "positions": 3},
+        "flags": [],
+        "meetings": [
+            (["Antony Blinken", "Jake Sullivan", "Wang Yi"], "in_person", None),
+            (["Gina Raimondo", "Janet Yellen", "Wang Yi"], "in_person", None),
+            (["Gina Raimondo", "Janet Yellen", "Wang Yi"], "in_person", None),
+            (["Gina Raimondo", "Janet Yellen"], "unknown", None),
+        ],
+    },
+    "003_b79788a086d97685.txt": {
+        "counts": {"meetings": 3, "statements": 13, "positions": 7},
         "flags": [],
         "meetings": [
             (["Antony Blinken", "Wang Yi"], "in_person", None),
-            (["Antony Blinken", "Wang Xiaohong"], "unknown", None),
+            (["Joe Biden", "Xi Jinping"], "unknown", "2022-07-09"),
+            (["Barack Obama", "Daniel Russel"], "in_person", None),
+        ],
+    },
+    "004_f280014935800b08.txt": {
+        "counts": {"meetings": 5, "statements": 8, "positions": 3},
+        "flags": [],
+        "meetings": [
+            (["Antony Blinken", "Wang Yi"], "in_person", None),
+            (["Antony Blinken", "Wang Yi"], "in_person", None),
+            (["Antony Blinken", "Joe Biden", "Xi Jinping"], "in_person", None),
+            (["Antony Blinken", "Xi Jinping"], "unknown", None),
+            (["Janet Yellen", "Joe Biden"], "unknown", None),
         ],
     },
 }
