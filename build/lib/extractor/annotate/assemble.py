@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from extractor.annotate.attribute import attribute_by_rule, named_in, sentence_speaker
 from extractor.annotate.preannotate import Actor, Annotated, country_name
 from extractor.annotate.questions import UNKNOWN_SPEAKER
+from extractor.annotate.rounds import round_hub
 from extractor.annotate.vocabulary import default_vocabulary
 from extractor.normalize.meeting_fields import date_expression_in, format_cue, status_cue
 from schemas import (
@@ -60,10 +61,12 @@ class _Contact:
 
 def _contacts(story: Annotated, answers: Answers) -> list[_Contact]:
     merged: list[_Contact] = []
+    previous_format = MeetingFormat.unknown
     for number in sorted(set(answers.contact_sentences)):
         sentence = [story.sentence_text(number)]
-        fmt = format_cue(sentence) or MeetingFormat.unknown
+        fmt = format_cue(sentence) or _same_paragraph_format(story, number, previous_format)
         status = status_cue(sentence) or MeetingStatus.held
+        previous_format = fmt
         for who in _participant_sets(story, number, answers.participants.get(number), fmt):
             if len(who) < 2 or _one_side(story, who):
                 continue
@@ -77,6 +80,13 @@ def _contacts(story: Annotated, answers: Answers) -> list[_Contact]:
     return merged
 
 
+def _same_paragraph_format(story: Annotated, number: int, previous: MeetingFormat) -> MeetingFormat:
+    """A sentence that does not say how continues the previous sentence of its paragraph ("He called … He spoke to")."""
+    if number > 1 and "\n" not in story.text[story.sentences[number - 2].end : story.sentences[number - 1].start]:
+        return format_cue([story.sentence_text(number - 1)]) or previous
+    return MeetingFormat.unknown
+
+
 def _participant_sets(
     story: Annotated, number: int, chosen: list[str] | None, fmt: MeetingFormat
 ) -> list[frozenset[str]]:
@@ -85,16 +95,11 @@ def _participant_sets(
     A call naming three or more people is a round of calls by the first-named to each of the others
     ("X phoned A, B and C"): calls are two-sided.
     """
+    if (hub := round_hub(story, number, fmt)) is not None:
+        return [frozenset({hub, other}) for other in named_in(story, number) if other != hub]
     if chosen is not None:
         return [_named_or_implied(story, number, frozenset(chosen))]
-    named = named_in(story, number)
-    if fanned_out(named, fmt):
-        return [frozenset({named[0], other}) for other in named[1:]]
-    return [frozenset(named)]
-
-
-def fanned_out(named: list[str], fmt: MeetingFormat) -> bool:
-    return fmt in (MeetingFormat.phone, MeetingFormat.video) and len(named) >= 3
+    return [frozenset(named_in(story, number))]
 
 
 def _named_or_implied(story: Annotated, number: int, who: frozenset[str]) -> frozenset[str]:
@@ -214,12 +219,13 @@ def paraphrases(story: Annotated) -> list[Statement]:
 
 
 def stance_of(sentence: str) -> list[tuple[Issue, Stance]]:
-    """(issue, stance) pairs a sentence states, by the stance and issue words of the vocabulary."""
+    """(issue, stance) pairs a sentence states, by the stance and issue words of the vocabulary; a stance on
+    nothing the vocabulary names is on `other` (codebook §7.4: relations, dialogue and the like)."""
     vocab = default_vocabulary()
     stance = next((Stance(name) for name, pattern in vocab.stance_words if pattern.search(sentence)), None)
     if stance is None:
         return []
-    issues = [Issue(name) for name, pattern in vocab.issue_words if pattern.search(sentence)]
+    issues = [Issue(name) for name, pattern in vocab.issue_words if pattern.search(sentence)] or [Issue.other]
     return [(issue, stance) for issue in issues[:MAX_ISSUES_PER_SENTENCE]]
 
 

@@ -19,10 +19,18 @@ NEAR_CHARS = 40  # how far from a verb of saying a name may stand: "Smith, the m
 _PRONOUN = re.compile(r"(?<!\w)(?:he|she)(?!\w)", re.I)
 
 
+SHORT_SURNAME = 4  # a first token this short may be a surname written first ("Kim", "Park", "Le")
+
+
 def _forms(actor: Actor) -> set[str]:
+    """How the story may refer to an actor: the name, its short forms, the surname, and for two-word names a
+    short first word, which is the surname where it is written first."""
     forms = {actor.name, *actor.forms}
+    tokens = actor.name.split()
     if actor.kind == "person":
-        forms.add(actor.name.split()[-1])
+        forms.add(tokens[-1])
+        if len(tokens) == 2 and len(tokens[0]) <= SHORT_SURNAME:
+            forms.add(tokens[0])
     return forms
 
 
@@ -38,10 +46,20 @@ def _outside_quotes(story: Annotated, number: int) -> str:
 
 
 def _mentions(text: str, story: Annotated) -> list[tuple[int, Actor]]:
-    found: list[tuple[int, Actor]] = []
-    for actor in story.actors:
+    """(offset, actor) of every mention, longest form first ("Li Wen" over "Li"); a form two actors share
+    goes to the one the story names first."""
+    spans: list[tuple[int, int, int, Actor]] = []
+    for order, actor in enumerate(story.actors):
         for form in _forms(actor):
-            found.extend((m.start(), actor) for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text))
+            pattern = rf"(?<!\w){re.escape(form)}(?!\w)"
+            spans.extend((m.start(), m.end(), order, actor) for m in re.finditer(pattern, text))
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0]), s[2]))
+    found: list[tuple[int, Actor]] = []
+    covered = -1
+    for start, end, _, actor in spans:
+        if start >= covered:
+            found.append((start, actor))
+            covered = end
     return found
 
 
@@ -51,7 +69,7 @@ def named_in(story: Annotated, number: int) -> list[str]:
     return list(dict.fromkeys(name for _, name in found))
 
 
-def _last_person_before(story: Annotated, offset: int) -> Actor | None:
+def _lastperson_before(story: Annotated, offset: int) -> Actor | None:
     best: tuple[int, Actor] | None = None
     for position, actor in _mentions(story.text[:offset], story):
         if actor.kind == "person" and (best is None or position > best[0]):
@@ -85,15 +103,15 @@ def speaker_by_rule(
     vocab = vocab or default_vocabulary()
     adjacent = _adjacent_after(story, quotation, vocab)
     if adjacent == "he/she":
-        return previous or _person_before(story, quotation.span.start)
+        return previous or person_before(story, quotation.span.start)
     if adjacent is not None:
         return adjacent
     numbers = story.sentences_in(quotation.span.start, quotation.span.end) or [quotation.sentence]
     return next((name for n in numbers if (name := sentence_speaker(story, n, vocab, previous))), None)
 
 
-def _person_before(story: Annotated, offset: int) -> str | None:
-    person = _last_person_before(story, offset)
+def person_before(story: Annotated, offset: int) -> str | None:
+    person = _lastperson_before(story, offset)
     return person.name if person else None
 
 
@@ -110,7 +128,7 @@ def sentence_speaker(
     verbs = [m.start() for m in vocab.speech.finditer(text)]
     if not verbs:
         return None
-    he = previous or _person_before(story, story.sentences[number - 1].start)
+    he = previous or person_before(story, story.sentences[number - 1].start)
     mentions = [(p, a.name, a.kind == "person") for p, a in _mentions(text, story)]
     mentions += [(m.start(), he, True) for m in _PRONOUN.finditer(text) if he is not None]
     near = [(p > v, not person, _distance(text, p, v), name) for p, name, person in mentions for v in verbs]
@@ -125,6 +143,13 @@ def _distance(text: str, mention: int, verb: int) -> int:
     if opens and mention < verb <= mention + SUBJECT_REACH:
         return 0
     return abs(mention - verb)
+
+
+_OPENING_PRONOUN = re.compile(r"^\W*(?:he|she)\b", re.I)
+
+
+def opens_with_pronoun(sentence: str) -> bool:
+    return bool(_OPENING_PRONOUN.match(sentence))
 
 
 def continues_previous(story: Annotated, quotation: Quotation) -> bool:

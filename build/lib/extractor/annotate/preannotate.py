@@ -247,9 +247,6 @@ _PLACE_BEFORE = re.compile(r"(?<![\w-])(?:in|at|near|across|outside|inside)\s+(?
 def _title_before(before: str, vocab: Vocabulary) -> str:
     """An office written just before a name in lower case or after a comma ("the foreign minister, X")."""
     words = before.split()[-4:]
-    kept = [w for w in reversed(words) if w.strip(",").capitalize() in vocab.office_words]
-    if not kept or not words or words[-1].strip(",").capitalize() not in vocab.office_words:
-        return ""
     run: list[str] = []
     for w in reversed(words):
         if w.strip(",").capitalize() not in vocab.office_words:

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from extractor.annotate.attribute import attribute_by_rule, named_in
 from extractor.annotate.preannotate import Annotated as AnnotatedStory
+from extractor.annotate.rounds import round_hub
 from extractor.annotate.vocabulary import Vocabulary, default_vocabulary
 from extractor.normalize.meeting_fields import format_cue
 from extractor.prompts import PromptTemplate
@@ -93,9 +94,8 @@ def needs_participants(story: AnnotatedStory, contact_sentences: Iterable[int]) 
     """Contact sentences the rules cannot settle: those that name neither exactly two people nor a round of calls."""
     open_sentences = []
     for n in contact_sentences:
-        named = named_in(story, n)
         fmt = format_cue([story.sentence_text(n)]) or MeetingFormat.unknown
-        if len(named) != 2 and not (len(named) >= 3 and fmt in (MeetingFormat.phone, MeetingFormat.video)):
+        if len(named_in(story, n)) != 2 and round_hub(story, n, fmt) is None:
             open_sentences.append(n)
     return open_sentences
 

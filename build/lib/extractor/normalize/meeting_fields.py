@@ -34,12 +34,26 @@ _DATE_PATTERNS = [
 ]
 
 
+_DATELINE_AFTER = re.compile(r"^\s*\(")  # "July 9 (Agency) -": the story's dateline, not the meeting's date
+_YEAR = re.compile(r"\d{4}")
+
+
 def date_expression_in(evidence: Sequence[str]) -> str | None:
+    """The most specific date expression of the evidence; a dateline is skipped, and a weekday wins over a
+    month and day without a year, whose year the weekday can fix ("July 9 … met on Saturday")."""
+    found: list[str] = []
     for pattern in _DATE_PATTERNS:
         for sentence in evidence:
-            if match := pattern.search(sentence):
-                return match.group(0).strip()
-    return None
+            for match in pattern.finditer(sentence):
+                if not _DATELINE_AFTER.match(sentence[match.end() :]):
+                    found.append(match.group(0).strip())
+    if not found:
+        return None
+    first = found[0]
+    weekday = next((f for f in found if re.search(_WEEKDAY, f) and not re.search(_MONTH, f)), None)
+    if weekday is not None and re.search(_MONTH, first) and not _YEAR.search(first) and not re.search(_WEEKDAY, first):
+        return weekday
+    return first
 
 
 def format_cue(evidence: Sequence[str]) -> MeetingFormat | None:
