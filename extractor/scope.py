@@ -30,7 +30,7 @@ aliases, demonyms, seats of government), by a ``mentions`` term, or by the
 name or an alias of a person or institution of that country in the actors
 table (``extractor/data/actors.yaml``). A record's country is the matched
 actor's, else the country the model wrote, else one its title or name
-mentions ("US State Department").
+mentions ("Norwegian Foreign Ministry").
 """
 
 from __future__ import annotations

@@ -145,7 +145,7 @@ def find_actors(text: str, vocabulary: Vocabulary | None = None) -> list[Actor]:
         token = match.group()
         if token in surnames or token in actors or token in vocab.not_name_words:
             continue
-        is_country = country_name(token, vocab) is not None
+        is_country = country_name(token) is not None
         kind = "country" if is_country else "institution"
         _register(actors, surnames, Actor(token, kind, country=token if is_country else None))
     return _fold_sentence_starts(actors, initial)
@@ -222,16 +222,16 @@ def _classify(run: str, before: str, vocab: Vocabulary) -> list[Actor]:
     tokens = run.split()
     if any(t in vocab.institution_words for t in tokens):
         return [Actor(run, "institution")]
-    if country_name(run, vocab) is not None:
+    if country_name(run) is not None:
         return [] if default_countries().is_demonym(run) else [Actor(run, "country", country=run)]
     offices = [i for i, t in enumerate(tokens[:-1]) if t in vocab.office_words]
     head, tokens = (tokens[: offices[-1] + 1], tokens[offices[-1] + 1 :]) if offices else ([], tokens)
     found = _title_before(before, vocab) if not head else ""
-    country = next((c for t in head if (c := _demonym(t, vocab))), None) or _demonym_before(before, vocab)
-    title = " ".join(t for t in head if t in vocab.office_words and not _demonym(t, vocab)) or found or None
+    country = next((c for t in head if (c := _demonym(t))), None) or _demonym_before(before)
+    title = " ".join(t for t in head if t in vocab.office_words and not _demonym(t)) or found or None
     if not tokens or any(t in vocab.not_name_words or (t.isupper() and len(t) > 1) for t in tokens):
         return []
-    if tokens[-1] in vocab.office_words or any(_country_word(t, vocab) for t in tokens):
+    if tokens[-1] in vocab.office_words or any(_country_word(t) for t in tokens):
         return []  # "Marine Corps Gen", "Free Norway", "Chilean Studies": a title, party or institute, not a person
     if len(tokens) == 1 and not title:
         return []  # a lone capitalised word is a person only with a title ("President Aravena")
@@ -255,23 +255,23 @@ def _title_before(before: str, vocab: Vocabulary) -> str:
     return " ".join(run)
 
 
-def _demonym(token: str, vocab: Vocabulary) -> str | None:
+def _demonym(token: str) -> str | None:
     """The country a title word names ("Norwegian", "Chile's"), by the country table."""
     code = default_countries().code(re.sub(r"['’]s$", "", token))
     return default_countries().name(code) if code else None
 
 
-def _demonym_before(before: str, vocab: Vocabulary) -> str | None:
+def _demonym_before(before: str) -> str | None:
     words = before.split()[-3:]
-    return next((c for w in reversed(words) if (c := _demonym(w, vocab))), None)
+    return next((c for w in reversed(words) if (c := _demonym(w))), None)
 
 
-def _country_word(token: str, vocab: Vocabulary) -> bool:
+def _country_word(token: str) -> bool:
     """A country's name or demonym inside a capitalised run; a capital is not one ("Raul Madrid" is a person)."""
-    return country_name(token, vocab) is not None and not default_countries().is_seat(token)
+    return country_name(token) is not None and not default_countries().is_seat(token)
 
 
-def country_name(text: str, vocab: Vocabulary | None = None) -> str | None:
+def country_name(text: str) -> str | None:
     """The country a name, alias, demonym or seat stands for (extractor.countries), or None."""
     code = default_countries().code(text)
     return default_countries().name(code) if code else None
