@@ -1,55 +1,93 @@
 """The library entry point for a batch: corpus in, four JSONL files out.
 
-The CLI and the notebook both call `run_corpus`; neither does more than
+The CLI calls `run_corpus` (streamed to disk, stoppable); the notebook calls
+`extract_articles` (a few articles, in memory). Neither does more than
 choose settings and show the report.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pydantic import BaseModel
-
+from extractor.budget import Budget
 from extractor.config import Settings
-from extractor.corpus import SkippedInput, load_corpus
+from extractor.corpus import SkippedInput, count_articles, input_files, iter_corpus
+from extractor.journal import Entry, Journal, MergeNote, locked, write_final
 from extractor.llm.endpoint import open_client
 from extractor.llm.replay import cassette
 from extractor.llm.seam import LLMClient
 from extractor.normalize.actors import load_actors
-from extractor.output import write_outputs
-from extractor.pipeline import ArticleOutcome, RunPlan, run_batch, skipped_result
+from extractor.pipeline import ArticleOutcome, RunPlan, not_started_result, process_article, run_batch, skipped_result
 from extractor.prompts import DEFAULT_PROMPTS_DIR
 from extractor.requests import DEFAULT_STRATEGY, Target, load_paragraph_prompts, load_strategy_prompts
+from extractor.runner import StopFlag, run_stream
 from extractor.scope import Scope, load_scope
 from schemas import Article, ArticleResult, ArticleStatus, Usage
+
+log = logging.getLogger("extractor.run")
+
+SHOWN_ROWS = 200  # per-article rows a report keeps for the terminal table; the files hold them all
+SHOWN_PROBLEMS = 1000
+
+
+@dataclass
+class ArticleRow:
+    """What the terminal shows of one article (the records themselves are on disk, not in memory)."""
+
+    source: str
+    status: ArticleStatus
+    counts: dict[str, int]
+    usage: Usage
+    cache_hit: bool
+    seconds: float
+    error: str | None = None
 
 
 @dataclass
 class BatchReport:
-    outcomes: list[ArticleOutcome]
-    skipped: list[SkippedInput]
-    wall_seconds: float
-    model: str
-    files: list[Path] = field(default_factory=list)
+    """Totals of a run, kept in constant memory whatever the corpus size."""
 
-    @property
-    def results(self) -> list[ArticleResult]:
-        return [o.result for o in self.outcomes] + [skipped_result(s) for s in self.skipped]
+    model: str = ""
+    wall_seconds: float = 0.0
+    files: list[Path] = field(default_factory=list)
+    statuses: Counter[ArticleStatus] = field(default_factory=Counter)
+    records: Counter[str] = field(default_factory=Counter)
+    usage: Usage = field(default_factory=Usage)
+    from_cache: int = 0
+    rows: list[ArticleRow] = field(default_factory=list)  # the first SHOWN_ROWS articles
+    problem_rows: list[ArticleRow] = field(default_factory=list)  # the first SHOWN_PROBLEMS not ok
+    stopped: str = ""  # why the run stopped early, if it did
+    merge: MergeNote = field(default_factory=MergeNote)
+
+    def add(self, result: ArticleResult, seconds: float = 0.0) -> None:
+        row = ArticleRow(
+            result.source, result.status, result.counts, result.usage, result.cache_hit, seconds, result.error
+        )
+        self.statuses[result.status] += 1
+        self.records.update(result.counts)
+        self.usage = self.usage + result.usage
+        self.from_cache += result.status is ArticleStatus.ok and result.cache_hit
+        if len(self.rows) < SHOWN_ROWS:
+            self.rows.append(row)
+        if result.status not in (ArticleStatus.ok,) and len(self.problem_rows) < SHOWN_PROBLEMS:
+            self.problem_rows.append(row)
 
     def count(self, status: ArticleStatus) -> int:
-        return sum(1 for r in self.results if r.status is status)
+        return self.statuses[status]
 
     @property
-    def usage(self) -> Usage:
-        return sum((o.result.usage for o in self.outcomes), Usage())
+    def articles(self) -> int:
+        return sum(self.statuses.values())
 
     @property
     def all_ok(self) -> bool:
-        return all(r.status is not ArticleStatus.failed for r in self.results)
+        return self.count(ArticleStatus.failed) == 0 and self.count(ArticleStatus.not_started) == 0
 
 
 @contextlib.contextmanager
@@ -94,7 +132,7 @@ def extract_articles(
     on_done: Callable[[ArticleOutcome], None] | None = None,
     prompts_dir: Path = DEFAULT_PROMPTS_DIR,
 ) -> tuple[list[ArticleOutcome], str]:
-    """Run articles through the model; (outcomes in input order, model identity)."""
+    """Run a few articles through the model, in memory (the notebook's path); (outcomes in input order, model)."""
     scope = load_scope(settings.scope)  # a bad scope file fails before any server starts
     with open_client(settings) as client:
         plan = make_plan(settings, client, prompts_dir, scope)
@@ -110,33 +148,83 @@ def run_corpus(
     replay: Path | None = None,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[ArticleOutcome], None] | None = None,
+    stop: StopFlag | None = None,
 ) -> BatchReport:
+    """A corpus streamed through the model into `out_dir`; stops cleanly when `stop` is set (e.g. by Ctrl-C)."""
     started = time.monotonic()
     if replay is not None:
         settings = replace(settings, replay=True, use_cache=False)
     elif record is not None:
         settings = replace(settings, use_cache=False)  # a cache hit would leave its request out of the cassette
-    articles, skipped = load_corpus(paths)
+    files = input_files(paths)
+    scope = load_scope(settings.scope)  # a bad scope file fails before any server starts
+    stop = stop or StopFlag()
+    total = count_articles(files)
+    log.info("run: %d file(s), about %d article(s), out %s", len(files), total, out_dir)
     if on_start is not None:
-        on_start(len(articles))
-    with http_recording(record, replay):
-        outcomes, model = extract_articles(articles, settings, on_done)
-    report = BatchReport(outcomes, skipped, time.monotonic() - started, model)
-    report.files = write_outputs(out_dir, tables(report))
+        on_start(total)
+    report = BatchReport()
+    with locked(out_dir):
+        journal = Journal(out_dir)
+        skipped: list[str] = []
+        with http_recording(record, replay), open_client(settings) as client:
+            plan = make_plan(settings, client, DEFAULT_PROMPTS_DIR, scope)
+            report.model = client.model
+            budget = Budget(settings.max_total_tokens, settings.max_cost_usd)
+            stream = run_stream(
+                _articles_only(iter_corpus(files), skipped), lambda a: process_article(a, client, plan),
+                settings.concurrency, stop, on_stop=client.close,
+            )  # fmt: skip
+            for index, article, done in stream:
+                outcome = done if done is not None else ArticleOutcome(not_started_result(article, plan, stop.reason))
+                journal.append(_entry(index, outcome))
+                report.add(outcome.result, outcome.seconds)
+                _log_article(report, total, outcome)
+                if on_done is not None:
+                    on_done(outcome)
+                if reason := budget.exceeded(report.usage) or _unreachable(client, outcome):
+                    stop.request(reason)
+        report.stopped = stop.reason
+        if stop.reason:
+            log.info("stopped: %s", stop.reason)
+        report.files, report.merge = write_final(out_dir, journal, skipped)
+        journal.remove()
+    report.wall_seconds = time.monotonic() - started
+    counts = " / ".join(f"{report.count(s)} {s.value}" for s in ArticleStatus)
+    log.info("done in %.1f s: %s; %s", report.wall_seconds, counts, dict(report.records))
     return report
 
 
-def tables(report: BatchReport) -> dict[str, Sequence[BaseModel]]:
-    meetings: list[BaseModel] = []
-    statements: list[BaseModel] = []
-    positions: list[BaseModel] = []
-    for outcome in report.outcomes:
-        meetings.extend(outcome.records.meetings)
-        statements.extend(outcome.records.statements)
-        positions.extend(outcome.records.positions)
-    return {
-        "articles.jsonl": report.results,
-        "meetings.jsonl": meetings,
-        "statements.jsonl": statements,
-        "positions.jsonl": positions,
-    }
+def _log_article(report: BatchReport, total: int, outcome: ArticleOutcome) -> None:
+    r = outcome.result
+    tail = f": {r.error}" if r.error else f" {dict(r.counts)}"
+    log.info("[%d/%d] %s %s %.1f s%s", report.articles, total, r.status.value, r.source, outcome.seconds, tail)
+
+
+def _articles_only(items: Iterable[Article | SkippedInput], skipped: list[str]) -> Iterator[Article]:
+    """The articles of a corpus stream; skipped inputs are set aside as their articles.jsonl rows."""
+    for item in items:
+        if isinstance(item, Article):
+            yield item
+        else:
+            skipped.append(skipped_result(item).model_dump_json())
+
+
+def _entry(index: int, outcome: ArticleOutcome) -> Entry:
+    result, records = outcome.result, outcome.records
+    return Entry(
+        index=index,
+        article_id=result.id,
+        ok=result.status is ArticleStatus.ok,
+        article=result.model_dump_json(),
+        records={
+            "meetings.jsonl": [r.model_dump_json() for r in records.meetings],
+            "statements.jsonl": [r.model_dump_json() for r in records.statements],
+            "positions.jsonl": [r.model_dump_json() for r in records.positions],
+        },
+    )
+
+
+def _unreachable(client: LLMClient, outcome: ArticleOutcome) -> str:
+    """A server that refused the very first connection will refuse the rest: stop instead of failing each."""
+    return (outcome.result.error or "server unreachable") if client.unreachable else ""

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -17,6 +21,8 @@ from extractor.errors import ExtractorError
 from extractor.llm.cache import ResponseCache
 from extractor.pipeline import ArticleOutcome
 from extractor.report import articles_table, problems, summary_table
+from extractor.runner import StopFlag
+from schemas import ArticleStatus
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 cache_app = typer.Typer(no_args_is_help=True, help="Inspect or clear the response cache.")
@@ -27,6 +33,12 @@ console = Console(stderr=True, soft_wrap=True)
 out = Console()
 
 Opt = typer.Option
+SHOWN_ARTICLE_LINES = 200  # above this many articles, only the ones that did not succeed get a line
+
+
+class _ConsoleWarnings(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        console.print(f"warning: {record.getMessage()}", style="yellow", highlight=False, markup=False)
 
 
 def _settings(**overrides: object) -> Settings:
@@ -46,7 +58,14 @@ def run(
     ] = None,
     prompt_version: Annotated[str | None, Opt(help="Prompt version (default: newest).")] = None,
     concurrency: Annotated[int | None, Opt(min=1, help="Articles in flight at once.")] = None,
-    max_tokens: Annotated[int | None, Opt(min=64)] = None,
+    max_tokens: Annotated[int | None, Opt(min=64, help="Most tokens one answer may take.")] = None,
+    timeout: Annotated[
+        float | None, Opt(min=1, help="Seconds to wait for one answer (default 120 remote, 600 embedded).")
+    ] = None,
+    rps: Annotated[float | None, Opt(min=0.01, help="At most this many requests per second.")] = None,
+    tpm: Annotated[float | None, Opt(min=1, help="At most this many tokens per minute (prompt + answer).")] = None,
+    max_total_tokens: Annotated[int | None, Opt(min=1, help="Stop starting articles after this many tokens.")] = None,
+    max_cost: Annotated[float | None, Opt(min=0, help="Stop starting articles after this many USD.")] = None,
     no_cache: Annotated[bool, Opt("--no-cache", help="Neither read nor write the cache.")] = False,
     strict: Annotated[bool, Opt("--strict", help="Drop records whose evidence is not in the article.")] = False,
     scope: Annotated[str | None, Opt(metavar="NAME|PATH", help="Scope preset (all, us-china) or YAML file.")] = None,
@@ -56,10 +75,13 @@ def run(
     """Extract meetings, statements and positions from every article."""
     settings = _settings(
         base_url=base_url, model=model, backend=backend, local_model=local_model, strategy=strategy,
-        prompt_version=prompt_version, concurrency=concurrency, max_tokens=max_tokens,
+        prompt_version=prompt_version, concurrency=concurrency, max_tokens=max_tokens, timeout_s=timeout,
+        rps=rps, tpm=tpm, max_total_tokens=max_total_tokens, max_cost_usd=max_cost,
         use_cache=False if no_cache else None, strict=strict or None, scope=scope,
     )  # fmt: skip
-    report = _run_with_progress(paths, out_dir, settings, record, replay)
+    stop = StopFlag()
+    with _stop_on_signals(stop), _run_log(out_dir):
+        report = _run_with_progress(paths, out_dir, settings, record, replay, stop)
     out.print(articles_table(report))
     out.print(summary_table(report))
     for line in problems(report):
@@ -68,8 +90,47 @@ def run(
     raise typer.Exit(0 if report.all_ok else 1)
 
 
+@contextmanager
+def _stop_on_signals(stop: StopFlag) -> Iterator[None]:
+    """First Ctrl-C (or SIGTERM): stop at once, keep what is finished; a second Ctrl-C: leave now."""
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set and stop.abandon_in_flight:
+            raise KeyboardInterrupt
+        name = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+        stop.request(f"interrupted ({name})", abandon_in_flight=True)
+        console.print(f"{name}: stopping; finished articles are being written (Ctrl-C again to quit now)",
+                      style="yellow", highlight=False)  # fmt: skip
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextmanager
+def _run_log(out_dir: Path) -> Iterator[None]:
+    """Progress also goes to OUT/run.log, for runs watched from elsewhere (or read after the fact)."""
+    logger = logging.getLogger("extractor.run")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(out_dir / "run.log", encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()  # --out itself is checked (and reported) by the run
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+
+
 def _run_with_progress(
-    paths: list[Path], out_dir: Path, settings: Settings, record: Path | None, replay: Path | None
+    paths: list[Path], out_dir: Path, settings: Settings, record: Path | None, replay: Path | None, stop: StopFlag
 ) -> BatchReport:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
@@ -77,10 +138,12 @@ def _run_with_progress(
 
         def on_done(outcome: ArticleOutcome) -> None:
             progress.advance(task)
-            progress.console.print(f"{outcome.result.status.value:7} {outcome.result.source}", highlight=False)
+            small = (progress.tasks[0].total or 0) <= SHOWN_ARTICLE_LINES
+            if small or outcome.result.status is not ArticleStatus.ok:
+                progress.console.print(f"{outcome.result.status.value:7} {outcome.result.source}", highlight=False)
 
         return run_corpus(
-            paths, out_dir, settings, record=record, replay=replay,
+            paths, out_dir, settings, record=record, replay=replay, stop=stop,
             on_start=lambda n: progress.update(task, total=n), on_done=on_done,
         )  # fmt: skip
 
@@ -95,9 +158,10 @@ def cache_stats() -> None:
 
 @cache_app.command("clear")
 def cache_clear() -> None:
-    cache = ResponseCache(_settings().cache_dir / "responses")
-    out.print(f"removed {cache.clear()} entries")
-    cache.close()
+    from extractor.llm.cache import clear_directory
+
+    removed = clear_directory(_settings().cache_dir / "responses")
+    out.print(f"removed {removed} entries" if removed >= 0 else "removed the damaged cache")
 
 
 @local_app.command("start")
@@ -158,6 +222,8 @@ def export_schemas(directory: Annotated[Path, Opt()] = Path("schemas/json")) -> 
 def main() -> None:
     # instructor logs every exhausted re-ask at ERROR; the run reports those articles itself (flags, summary).
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
+    warnings = _ConsoleWarnings(logging.WARNING)
+    logging.getLogger("extractor").addHandler(warnings)
     try:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
@@ -167,15 +233,20 @@ def main() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        console.print("interrupted: finished articles are cached; rerun the same command to resume", style="yellow")
+        console.print("interrupted: finished calls are cached; rerun the same command to resume", style="yellow")
         sys.exit(130)
-    except Exception as exc:  # click usage errors and friends
-        import click
+    except typer.Abort:
+        console.print("interrupted", style="yellow")
+        sys.exit(130)
+    except typer.TyperException as exc:  # usage errors: unknown option, bad value (Typer's own click)
+        console.print(f"error: {_usage_message(exc)} (see --help)", style="red", highlight=False, markup=False)
+        sys.exit(getattr(exc, "exit_code", 2))
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+
+def _usage_message(exc: Exception) -> str:
+    format_message = getattr(exc, "format_message", None)
+    message = format_message() if callable(format_message) else str(exc)
+    return " ".join(str(message).split())
 
 
 if __name__ == "__main__":

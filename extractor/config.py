@@ -31,9 +31,14 @@ class Settings:
     temperature: float = 0.0
     seed: int = 7
     max_tokens: int = 1536
-    timeout_s: float = 600.0
+    timeout_s: float | None = None  # seconds per request; None = the endpoint's default (extractor.llm.endpoint)
     max_reasks: int = 2
     max_transport_retries: int = 4
+    rate_limit_wait_s: float = 300.0  # total 429 waiting one call may do, honouring Retry-After
+    rps: float | None = None  # client-side limits (a token bucket each); None = unlimited
+    tpm: float | None = None
+    max_total_tokens: int | None = None  # budgets: the run stops cleanly when one is reached
+    max_cost_usd: float | None = None
     concurrency: int = 1
     cache_dir: Path = field(default_factory=default_cache_dir)
     use_cache: bool = True

@@ -1,11 +1,15 @@
-"""Loading a corpus: `.txt` files (first line = title) and `.jsonl` files.
+"""Loading a corpus: `.txt` files (first line = title), `.jsonl` files (one
+article per row) and saved web pages (`.html`/`.htm`, or a `.txt` that is
+really HTML), read lazily so a corpus of any size streams through.
 
 Bad files never stop a load: each becomes a `SkippedInput` with a one-line
-reason, so the batch can report it and go on.
+reason, so the batch can report it and go on. Web pages go through
+trafilatura, which keeps the article and drops navigation, ads and footers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import glob
 import hashlib
@@ -18,7 +22,9 @@ from extractor.errors import InputError
 from extractor.normalize.dates import parse_publication_date
 from schemas import Article
 
-SUPPORTED_SUFFIXES = (".txt", ".jsonl")
+SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".html", ".htm")
+HTML_SUFFIXES = (".html", ".htm")
+_JSONL_KNOWN = {"text", "title", "url", "published", "id"}
 
 
 @dataclass(frozen=True)
@@ -43,31 +49,82 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return sorted(dict.fromkeys(found))
 
 
+def input_files(paths: Iterable[str | Path]) -> list[Path]:
+    """`expand_paths`, refusing a run with nothing to read (it would replace good output with nothing)."""
+    files = expand_paths(paths)
+    if not files:
+        shown = " ".join(str(p) for p in paths)
+        raise InputError(f"no input files in {shown} (looked for {', '.join(SUPPORTED_SUFFIXES)})")
+    return files
+
+
+def iter_corpus(files: Iterable[Path]) -> Iterator[Article | SkippedInput]:
+    """Articles (and skipped inputs) in file order, one file in memory at a time."""
+    for path in files:
+        yield from _load_file(path)
+
+
+def count_articles(files: Iterable[Path]) -> int:
+    """How many articles `iter_corpus` will yield, about (JSONL rows are counted, not parsed): for progress."""
+    total = 0
+    for path in files:
+        if path.suffix == ".jsonl":
+            with contextlib.suppress(OSError), path.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        else:
+            total += 1
+    return total
+
+
 def load_corpus(paths: Iterable[str | Path]) -> tuple[list[Article], list[SkippedInput]]:
     articles: list[Article] = []
     skipped: list[SkippedInput] = []
-    for path in expand_paths(paths):
-        for item in _load_file(path):
-            if isinstance(item, Article):
-                articles.append(item)
-            else:
-                skipped.append(item)
+    for item in iter_corpus(expand_paths(paths)):
+        if isinstance(item, Article):
+            articles.append(item)
+        else:
+            skipped.append(item)
     return articles, skipped
 
 
 def _load_file(path: Path) -> Iterator[Article | SkippedInput]:
     if path.suffix not in SUPPORTED_SUFFIXES:
-        yield SkippedInput(str(path), f"unsupported file type {path.suffix!r} (use .txt or .jsonl)")
+        yield SkippedInput(str(path), f"unsupported file type {path.suffix!r} (use .txt, .jsonl, .html or .htm)")
         return
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield SkippedInput(str(path), f"cannot read the file ({exc.strerror})")
+        return
     if problem := _binary_problem(raw):
         yield SkippedInput(str(path), problem)
         return
     text = raw.decode("utf-8").lstrip("\ufeff")
     if path.suffix == ".jsonl":
         yield from _jsonl_articles(text, str(path))
+    elif path.suffix in HTML_SUFFIXES or looks_like_html(text):
+        yield _html_article(text, str(path))
     else:
         yield _txt_article(text, str(path))
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:512].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html", "<?xml")) or ("<body" in head and "</" in text)
+
+
+def _html_article(html: str, source: str) -> Article | SkippedInput:
+    import trafilatura  # only web pages need it (and its lxml)
+
+    body = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
+    if not body or not body.strip():
+        return SkippedInput(source, "HTML page with no article text found")
+    metadata = trafilatura.extract_metadata(html)
+    title = (metadata.title if metadata is not None and metadata.title else "").strip()
+    first, _, rest = body.partition("\n")
+    if title and first.strip() == title and rest.strip():
+        body = rest  # the page's headline repeated as the first line of the text
+    return make_article(title, body.strip("\n"), source)
 
 
 def _binary_problem(raw: bytes) -> str | None:
@@ -105,7 +162,15 @@ def _jsonl_articles(text: str, source: str) -> Iterator[Article | SkippedInput]:
             yield SkippedInput(where, "empty 'text'")
             continue
         published = _iso_date(row.get("published"))
-        yield make_article(str(row.get("title") or ""), body, where, url=row.get("url"), published=published)
+        article = make_article(str(row.get("title") or ""), body, where, url=_text_or_none(row.get("url")),
+                               published=published)  # fmt: skip
+        own_id = row.get("id")
+        meta = {k: v for k, v in row.items() if k not in _JSONL_KNOWN}
+        yield article.model_copy(update={"external_id": None if own_id is None else str(own_id), "meta": meta})
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _iso_date(value: object) -> dt.date | None:

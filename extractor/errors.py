@@ -6,6 +6,7 @@ ExtractorError
 ├── PromptError         missing or malformed prompt template
 ├── LLMError            the model call failed after retries/re-asks
 │   └── TransportError  network, timeout, 5xx, 429 (retried first)
+├── RunStoppedError     the run is stopping (Ctrl-C, a budget): the article is not done
 ├── LocalServerError    the embedded llama.cpp server would not start
 │   └── SchemaNotEnforcedError  the server ignores the JSON schema
 └── GoldError           a gold annotation file is invalid
@@ -41,6 +42,10 @@ class LLMError(ExtractorError):
 
 
 class TransportError(LLMError):
+    pass
+
+
+class RunStoppedError(ExtractorError):
     pass
 
 

@@ -137,7 +137,14 @@ def _result(
         prompt_hash=combined_hash(hashes) if hashes else None,
         usage=usage,
         cache_hit=usage.calls == 0 and usage.cache_hits > 0,
+        external_id=article.external_id,
+        url=article.url,
+        meta=article.meta,
     )
+
+
+def not_started_result(article: Article, plan: RunPlan, reason: str) -> ArticleResult:
+    return _result(article, plan, ArticleStatus.not_started, Usage(), error=f"not started: {reason}")
 
 
 def skipped_result(item: SkippedInput) -> ArticleResult:

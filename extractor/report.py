@@ -11,48 +11,59 @@ _STATUS_STYLE = {ArticleStatus.ok: "green", ArticleStatus.failed: "red", Article
 
 
 def articles_table(report: BatchReport) -> Table:
-    table = Table(title="Articles", title_justify="left")
+    shown = len(report.rows)
+    more = f" (the first {shown} of {report.articles}; all are in articles.jsonl)" if shown < report.articles else ""
+    table = Table(title=f"Articles{more}", title_justify="left")
     for column in ("article", "status", "meetings", "statements", "positions", "tokens in/out", "cache", "seconds"):
         table.add_column(column, justify="left" if column in ("article", "status") else "right")
-    for outcome in report.outcomes:
-        r = outcome.result
+    for row in report.rows:
         table.add_row(
-            _name(r.source), f"[{_STATUS_STYLE[r.status]}]{r.status.value}[/]",
-            *(str(r.counts.get(k, 0)) for k in ("meetings", "statements", "positions")),
-            f"{r.usage.prompt_tokens}/{r.usage.completion_tokens}", "hit" if r.cache_hit else "miss",
-            f"{outcome.seconds:.1f}",
+            _name(row.source), f"[{_STATUS_STYLE[row.status]}]{row.status.value}[/]",
+            *(str(row.counts.get(k, 0)) for k in ("meetings", "statements", "positions")),
+            f"{row.usage.prompt_tokens}/{row.usage.completion_tokens}", "hit" if row.cache_hit else "miss",
+            f"{row.seconds:.1f}",
         )  # fmt: skip
-    for skipped in report.skipped:
-        table.add_row(_name(skipped.source), "[yellow]skipped[/]", "", "", "", "", "", "")
     return table
 
 
 def summary_table(report: BatchReport) -> Table:
     usage = report.usage
-    totals = {"meetings": 0, "statements": 0, "positions": 0}
-    for outcome in report.outcomes:
-        for key in totals:
-            totals[key] += outcome.result.counts.get(key, 0)
     table = Table(title="Summary", title_justify="left", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
     rows = [
         ("model", report.model),
-        ("articles ok / failed / skipped", " / ".join(str(report.count(s)) for s in ArticleStatus)),
-        ("records (meetings / statements / positions)", " / ".join(str(v) for v in totals.values())),
+        ("articles ok / failed / skipped / not started", " / ".join(str(report.count(s)) for s in ArticleStatus)),
+        ("records (meetings / statements / positions)",
+         " / ".join(str(report.records[k]) for k in ("meetings", "statements", "positions"))),
         ("tokens (prompt / completion)", f"{usage.prompt_tokens} / {usage.completion_tokens}"),
         ("LLM calls / cache hits", f"{usage.calls} / {usage.cache_hits}"),
-        ("articles fully from cache", f"{sum(o.result.cache_hit for o in report.outcomes)}/{len(report.outcomes)}"),
+        ("articles fully from cache", f"{report.from_cache}/{report.count(ArticleStatus.ok)}"),
         ("wall time", f"{report.wall_seconds:.1f} s"),
-    ]
+    ]  # fmt: skip
     for what, value in rows:
         table.add_row(what, value)
     return table
 
 
 def problems(report: BatchReport) -> list[str]:
-    """One line per article that did not succeed, with its reason."""
-    return [f"{r.status.value}: {r.source}: {r.error}" for r in report.results if r.status is not ArticleStatus.ok]
+    """One line per article that did not succeed, with its reason; then what the run kept or dropped."""
+    lines = [f"{row.status.value}: {row.source}: {row.error}" for row in report.problem_rows]
+    not_ok = report.articles - report.count(ArticleStatus.ok)
+    if not_ok > len(report.problem_rows):
+        lines.append(f"… and {not_ok - len(report.problem_rows)} more not ok (see articles.jsonl)")
+    if report.stopped:
+        left = report.count(ArticleStatus.not_started)
+        lines.append(
+            f"stopped early: {report.stopped}; {left} article(s) not started; rerun the same command to resume"
+        )
+    if report.merge.kept_earlier:
+        lines.append(f"kept the earlier results of {report.merge.kept_earlier} article(s) that did not succeed now")
+    if report.merge.dropped_earlier:
+        lines.append(
+            f"note: {report.merge.dropped_earlier} article(s) of the earlier output are not in this input: removed"
+        )
+    return lines
 
 
 def _name(source: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +26,8 @@ class Article(_Record):
     source: str = Field(description="File (and line, for JSONL) the article came from.")
     url: str | None = None
     sha256: str
+    external_id: str | None = Field(default=None, description="The corpus row's own `id`, if it had one.")
+    meta: dict[str, Any] = Field(default_factory=dict, description="Other fields of the corpus row, as given.")
 
 
 class Alignment(StrEnum):
@@ -147,6 +149,7 @@ class ArticleStatus(StrEnum):
     ok = "ok"
     failed = "failed"
     skipped = "skipped"
+    not_started = "not_started"  # the run stopped (Ctrl-C, a budget, an unreachable server) before this article
 
 
 class ArticleResult(_Record):
@@ -164,3 +167,6 @@ class ArticleResult(_Record):
     stories: int = 1
     flags: list[Flag] = Field(default_factory=list)
     counts: dict[str, int] = Field(default_factory=dict)
+    external_id: str | None = Field(default=None, description="The corpus row's own `id`, to join back to it.")
+    url: str | None = None
+    meta: dict[str, Any] = Field(default_factory=dict, description="Other fields of the corpus row, as given.")

@@ -19,6 +19,7 @@ import pytest
 from extractor.llm.backends import get_backend
 from extractor.llm.cache import ResponseCache
 from extractor.llm.seam import LLMClient
+from extractor.llm.transport import RetryPolicy
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -88,7 +89,7 @@ def make_client(fake_server: FakeServer) -> Callable[..., LLMClient]:
         sdk = openai.OpenAI(base_url="http://fake.test/v1", api_key="x", max_retries=0, http_client=http)
         return LLMClient(
             connect=lambda: sdk, backend=get_backend(backend), model="fake-model", endpoint="fake",
-            cache=cache, max_reasks=max_reasks, transport_attempts=3, retry_wait=lambda state: 0.0,
+            cache=cache, max_reasks=max_reasks, retry=RetryPolicy(attempts=3), sleep=lambda seconds: None,
         )  # fmt: skip
 
     return build

@@ -3,12 +3,20 @@
 diskcache unpickles any row stored in pickle mode, so whoever can write the
 cache directory could run code in our process. `JSONOnlyDisk` stores text
 only and refuses to read a pickled key or value; the directory is 0700.
+
+A cache is only ever an optimisation: a damaged row is a miss (with a
+warning, and the row is dropped), a damaged database makes the run go on
+without a cache, and `clear_directory` recovers even when diskcache cannot
+open the database at all.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +24,8 @@ import diskcache
 from diskcache.core import MODE_PICKLE
 
 from extractor.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 
 class JSONOnlyDisk(diskcache.Disk):  # type: ignore[misc]
@@ -44,17 +54,38 @@ class ResponseCache:
     """Validated responses as JSON, keyed by the request hash."""
 
     def __init__(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(directory, 0o700)
+        try:
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.chmod(directory, 0o700)
+        except OSError as exc:
+            raise ConfigError(
+                f"cache directory {directory}: {exc.strerror}; set EXTRACTOR_CACHE_DIR to a writable directory"
+            ) from exc
         self.directory = directory
-        self._cache = diskcache.Cache(str(directory), disk=JSONOnlyDisk)
+        try:
+            self._cache = diskcache.Cache(str(directory), disk=JSONOnlyDisk)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise ConfigError(f"the cache in {directory} is damaged ({exc}); run `extractor cache clear`") from exc
 
     def get(self, key: str) -> dict[str, Any] | None:
-        raw = self._cache.get(key)
-        if raw is None:
+        try:
+            raw = self._cache.get(key)
+            if raw is None:
+                return None
+            loaded = json.loads(raw)
+            if not isinstance(loaded, dict):
+                raise ValueError("not a JSON object")
+        except (ValueError, TypeError, ConfigError, sqlite3.DatabaseError, OSError) as exc:
+            log.warning("cache row %s… is damaged (%s): treated as a miss and dropped", key[:12], exc)
+            self._drop(key)
             return None
-        loaded: dict[str, Any] = json.loads(raw)
         return loaded
+
+    def _drop(self, key: str) -> None:
+        try:
+            self._cache.delete(key)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            log.warning("could not drop the damaged cache row (%s)", exc)
 
     def put(self, key: str, entry: dict[str, Any]) -> None:
         self._cache.set(key, json.dumps(entry, ensure_ascii=False, sort_keys=True))
@@ -68,3 +99,31 @@ class ResponseCache:
 
     def close(self) -> None:
         self._cache.close()
+
+
+def clear_directory(directory: Path) -> int:
+    """Empty the cache, even one diskcache cannot open; the number of entries removed (-1: unknown, damaged)."""
+    try:
+        cache = ResponseCache(directory)
+    except ConfigError:
+        shutil.rmtree(directory, ignore_errors=True)
+        return -1
+    try:
+        return cache.clear()
+    except (sqlite3.DatabaseError, OSError):
+        cache.close()
+        shutil.rmtree(directory, ignore_errors=True)
+        return -1
+    finally:
+        cache.close()
+
+
+def open_or_warn(directory: Path) -> ResponseCache | None:
+    """The cache for a run; a damaged one is skipped with a warning (the run still works, just uncached)."""
+    try:
+        return ResponseCache(directory)
+    except ConfigError as exc:
+        if "damaged" not in str(exc):
+            raise
+        log.warning("%s; running without the cache", exc)
+        return None

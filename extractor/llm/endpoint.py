@@ -18,7 +18,7 @@ import openai
 from extractor.config import DEFAULT_OPENAI_MODEL, LOCAL_BACKEND, Settings
 from extractor.errors import ConfigError
 from extractor.llm.backends import get_backend, infer_backend
-from extractor.llm.cache import ResponseCache
+from extractor.llm.cache import ResponseCache, open_or_warn
 from extractor.llm.local_server import (
     ServerInfo,
     ephemeral_server,
@@ -28,12 +28,17 @@ from extractor.llm.local_server import (
     stop,
     write_state,
 )
+from extractor.llm.ratelimit import RateLimiter
 from extractor.llm.replay import REPLAY_BASE_URL
 from extractor.llm.seam import LLMClient
 from extractor.llm.selftest import check_schema_enforced
+from extractor.llm.transport import RetryPolicy
 from extractor.llm.weights import DEFAULT_LOCAL_MODEL, ensure_weights, file_sha256, get_spec
 
 NO_KEY = "not-needed"  # local servers ignore the key, but the SDK insists on one
+# Per request. A remote server answers in seconds; the embedded model on 2 CPU cores may need minutes for one answer.
+REMOTE_TIMEOUT_S = 120.0
+LOCAL_TIMEOUT_S = 600.0
 
 
 def sdk_client(base_url: str | None, api_key: str | None, timeout_s: float) -> openai.OpenAI:
@@ -45,6 +50,20 @@ def sdk_client(base_url: str | None, api_key: str | None, timeout_s: float) -> o
         max_retries=0,
         http_client=httpx2.Client(timeout=timeout_s),
     )
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(attempts=settings.max_transport_retries + 1, rate_limit_wait_s=settings.rate_limit_wait_s)
+
+
+def rate_limiter(settings: Settings) -> RateLimiter | None:
+    return RateLimiter(settings.rps, settings.tpm) if settings.rps or settings.tpm else None
+
+
+def endpoint_identity(base_url: str) -> str:
+    """The URL as part of cache keys: `…/v1/` and `…/v1` (or an upper-case host) are one endpoint."""
+    parts = urlparse(base_url.strip())
+    return parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()).geturl().rstrip("/")
 
 
 def state_file(settings: Settings) -> Path:
@@ -71,7 +90,7 @@ def local_weights_path(settings: Settings) -> Path:
 
 @contextlib.contextmanager
 def open_client(settings: Settings) -> Iterator[LLMClient]:
-    cache = ResponseCache(settings.cache_dir / "responses") if settings.use_cache else None
+    cache = open_or_warn(settings.cache_dir / "responses") if settings.use_cache else None
     try:
         if settings.base_url or settings.api_key:
             client = _remote_client(settings, cache)
@@ -91,17 +110,18 @@ def _remote_client(settings: Settings, cache: ResponseCache | None) -> LLMClient
     if settings.base_url and not settings.model:
         raise ConfigError("--base-url needs --model NAME (the model name the server expects)")
     backend = get_backend(settings.backend or infer_backend(settings.base_url))
-    url, timeout = settings.base_url, settings.timeout_s
+    url, timeout = settings.base_url, settings.timeout_s or REMOTE_TIMEOUT_S
     # OPENAI_API_KEY goes to OpenAI only; another server gets EXTRACTOR_API_KEY (or nothing).
     key = settings.server_api_key if url and not _is_openai(url) else settings.api_key
     return LLMClient(
         connect=lambda: sdk_client(url, key, timeout),
         backend=backend,
         model=settings.model or DEFAULT_OPENAI_MODEL,
-        endpoint=settings.base_url or "https://api.openai.com/v1",
+        endpoint=endpoint_identity(settings.base_url or "https://api.openai.com/v1"),
         cache=cache,
         max_reasks=settings.max_reasks,
-        transport_attempts=settings.max_transport_retries + 1,
+        retry=retry_policy(settings),
+        limiter=rate_limiter(settings),
     )
 
 
@@ -113,16 +133,17 @@ def _is_openai(url: str) -> bool:
 def _local_client(settings: Settings, cache: ResponseCache | None) -> Iterator[LLMClient]:
     identity = local_identity(settings)
     stack = contextlib.ExitStack()
+    timeout = settings.timeout_s or LOCAL_TIMEOUT_S
 
     def connect() -> openai.OpenAI:
         if settings.replay:
-            return sdk_client(REPLAY_BASE_URL, None, settings.timeout_s)
+            return sdk_client(REPLAY_BASE_URL, None, timeout)
         require_llama_cpp()
         with contextlib.ExitStack() as attempt:  # handed over to `stack` only if the server passes its self-test
             info = _running_server(settings, identity) or attempt.enter_context(
                 ephemeral_server(local_weights_path(settings), identity, settings.cache_dir / "logs")
             )
-            client = attempt.enter_context(sdk_client(info.base_url, None, settings.timeout_s))
+            client = attempt.enter_context(sdk_client(info.base_url, None, timeout))
             check_schema_enforced(client, get_backend(LOCAL_BACKEND), identity)
             stack.push(attempt.pop_all())
         return client
@@ -135,7 +156,7 @@ def _local_client(settings: Settings, cache: ResponseCache | None) -> Iterator[L
             endpoint=f"local:{identity}",
             cache=cache,
             max_reasks=settings.max_reasks,
-            transport_attempts=settings.max_transport_retries + 1,
+            retry=retry_policy(settings),
         )
         try:
             yield client
@@ -158,7 +179,7 @@ def start_persistent(settings: Settings) -> ServerInfo:
     require_llama_cpp()
     info = launch(local_weights_path(settings), identity, settings.cache_dir / "logs", detached=True)
     try:
-        with sdk_client(info.base_url, None, settings.timeout_s) as probe:
+        with sdk_client(info.base_url, None, settings.timeout_s or LOCAL_TIMEOUT_S) as probe:
             check_schema_enforced(probe, get_backend(LOCAL_BACKEND), identity)
     except BaseException:
         stop(info)

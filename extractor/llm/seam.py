@@ -9,6 +9,7 @@ retries. Tokens of every attempt are counted, re-asks and retries included.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,13 +18,14 @@ import instructor
 import openai
 from instructor.v2.core.errors import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel
-from tenacity import RetryCallState
 
-from extractor.errors import ExtractorError, LLMError, TransportError
+from extractor.errors import ExtractorError, LLMError, RunStoppedError, TransportError
 from extractor.llm.backends import Backend
 from extractor.llm.cache import ResponseCache
-from extractor.llm.transport import call_with_retries, wait_for
+from extractor.llm.ratelimit import RateLimiter
+from extractor.llm.transport import RetryPolicy, call_with_retries, is_refused, retry_after_seconds
 from extractor.requests import LLMRequest
+from extractor.validation import checking_against
 from schemas import Usage
 
 
@@ -32,7 +34,9 @@ class LLMClient:
     """A configured endpoint: how to reach it, its backend row, and limits.
 
     `connect` is called on the first cache miss only, so a run served wholly
-    from the cache never starts a local server or opens a connection.
+    from the cache never starts a local server or opens a connection. Once
+    closed, a client never connects again: a worker still running when the
+    run stops gets `RunStoppedError`, not a fresh server.
     """
 
     connect: Callable[[], openai.OpenAI]
@@ -41,14 +45,19 @@ class LLMClient:
     endpoint: str  # a stable identity of the endpoint: part of every cache key
     cache: ResponseCache | None = None
     max_reasks: int = 2
-    transport_attempts: int = 5
-    retry_wait: Callable[[RetryCallState], float] = wait_for
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    limiter: RateLimiter | None = None
+    sleep: Callable[[float], object] = time.sleep
+    answered: bool = False  # the endpoint has answered at least once (refused before that = nothing listens)
+    unreachable: bool = False  # refused before it ever answered: the run should stop, not fail every article
     _sdk: openai.OpenAI | None = field(default=None, repr=False)
     _connect_error: ExtractorError | None = field(default=None, repr=False)
+    _closed: bool = field(default=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             if self._sdk is not None:
                 self._sdk.close()
                 self._sdk = None
@@ -56,6 +65,8 @@ class LLMClient:
     @property
     def sdk(self) -> openai.OpenAI:
         with self._lock:
+            if self._closed:
+                raise RunStoppedError("the run is stopping: no new requests")
             if self._connect_error is not None:
                 raise self._connect_error  # one failed start-up is not retried for every article
             if self._sdk is None:
@@ -112,17 +123,16 @@ def _ask(request: LLMRequest, client: LLMClient, meter: _UsageMeter) -> BaseMode
 
     create = instructor.patch(create=send, mode=client.backend.mode)
     try:
-        parsed: BaseModel = create(
-            response_model=request.response_model,
-            messages=request.messages,
-            # instructor renders messages as Jinja when given a context: only quote checks need one.
-            context={"article_text": request.context_text} if request.context_text else None,
-            max_retries=client.max_reasks,
-            model=request.model,
-            temperature=request.temperature,
-            seed=request.seed,
-            max_tokens=request.max_tokens,
-        )
+        with checking_against(request.context_text):  # not instructor's context=, which renders messages as Jinja
+            parsed: BaseModel = create(
+                response_model=request.response_model,
+                messages=request.messages,
+                max_retries=client.max_reasks,
+                model=request.model,
+                temperature=request.temperature,
+                seed=request.seed,
+                max_tokens=request.max_tokens,
+            )
     except IncompleteOutputException as exc:
         raise LLMError(f"answer cut off at max_tokens={request.max_tokens}; raise --max-tokens") from exc
     except InstructorRetryException as exc:
@@ -130,6 +140,8 @@ def _ask(request: LLMRequest, client: LLMClient, meter: _UsageMeter) -> BaseMode
             raise exc.__cause__ from None  # e.g. the local server would not start: say that, not "no valid answer"
         if (salvaged := _salvage(exc, request)) is not None:
             return salvaged
+        if is_refused(exc.__cause__) and not client.answered:
+            client.unreachable = True
         raise _explain(exc, request) from exc
     return parsed
 
@@ -157,19 +169,42 @@ def _send(client: LLMClient, request: LLMRequest, meter: _UsageMeter, body: dict
     body = client.backend.shape_body(body, request.response_model)
     if not client.backend.sends_seed:
         body.pop("seed", None)
-    completion = call_with_retries(
-        lambda: client.sdk.chat.completions.create(**body), client.transport_attempts, client.retry_wait
-    )
+    tokens = _estimated_tokens(body)
+
+    def attempt() -> Any:
+        if client.limiter is not None:
+            client.limiter.acquire(tokens)
+        try:
+            return client.sdk.chat.completions.create(**body)
+        except openai.RateLimitError as exc:
+            if client.limiter is not None:  # every worker slows down, not just this one
+                client.limiter.pause(retry_after_seconds(exc) or 1.0)
+            raise
+
+    completion = call_with_retries(attempt, client.retry, endpoint_answered=lambda: client.answered, sleep=client.sleep)
+    client.answered = True
     meter.add(completion)
     return completion
 
 
+def _estimated_tokens(body: dict[str, Any]) -> int:
+    """Prompt plus the most the answer may take: what a tokens-per-minute limit counts before the call."""
+    chars = sum(len(str(message.get("content") or "")) for message in body.get("messages", []))
+    return chars // 4 + int(body.get("max_tokens") or 0)
+
+
 def _explain(exc: InstructorRetryException, request: LLMRequest) -> LLMError:
     cause = exc.__cause__
+    if isinstance(cause, openai.APITimeoutError):
+        return TransportError(f"{request.endpoint} did not answer in time (--timeout); is the server hung?")
+    if is_refused(cause):
+        return TransportError(f"cannot reach {request.endpoint}: connection refused; is the server running?")
     if isinstance(cause, openai.APIConnectionError):
         # The SDK hides the real reason (refused, DNS, an unmatched cassette request) one level down.
         root = cause.__cause__ or cause
         return TransportError(f"cannot reach {request.endpoint}: {_short(str(root), 500)}")
+    if isinstance(cause, openai.RateLimitError):
+        return TransportError(f"{request.endpoint} kept answering HTTP 429 (rate limited); lower --rps/--tpm")
     if isinstance(cause, openai.APIStatusError):
         return TransportError(f"{request.endpoint} answered HTTP {cause.status_code}: {_short(str(cause))}")
     return LLMError(f"{request.prompt_label}: no valid answer after {exc.n_attempts} attempt(s): {_short(str(exc))}")

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from extractor.errors import ExtractorError, SchemaNotEnforcedError
 from extractor.llm.backends import Backend
 from extractor.llm.seam import LLMClient, send_unguided
+from extractor.llm.transport import RetryPolicy
 
 PROBE_MESSAGES = [
     {"role": "user", "content": 'Reply with exactly this JSON object and nothing else: {"colour": "red"}'}
@@ -27,7 +28,9 @@ class SchemaProbe(BaseModel):
 
 
 def check_schema_enforced(sdk: openai.OpenAI, backend: Backend, model: str) -> None:
-    probe = LLMClient(connect=lambda: sdk, backend=backend, model=model, endpoint="selftest", transport_attempts=2)
+    probe = LLMClient(
+        connect=lambda: sdk, backend=backend, model=model, endpoint="selftest", retry=RetryPolicy(attempts=2)
+    )
     try:
         answer = send_unguided(probe, PROBE_MESSAGES, SchemaProbe)
     except (ExtractorError, openai.APIError) as exc:

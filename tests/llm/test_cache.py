@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import pickle
 import sqlite3
 import stat
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import ConfigError
-from extractor.llm.cache import ResponseCache
+from extractor.llm.cache import ResponseCache, clear_directory, open_or_warn
 
 
 def test_round_trip_and_stats(tmp_path: Path) -> None:
@@ -35,7 +36,7 @@ def test_values_are_stored_as_json_text_not_pickles(tmp_path: Path) -> None:
     assert value == '{"a": 1}' and mode != 4  # 4 = diskcache MODE_PICKLE
 
 
-def test_a_planted_pickle_is_refused_not_loaded(tmp_path: Path) -> None:
+def test_a_planted_pickle_is_refused_not_loaded(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     ResponseCache(tmp_path / "c").close()
     with sqlite3.connect(tmp_path / "c" / "cache.db") as db:
         db.execute(
@@ -44,6 +45,45 @@ def test_a_planted_pickle_is_refused_not_loaded(tmp_path: Path) -> None:
             (pickle.dumps({"x": 1}),),
         )
     cache = ResponseCache(tmp_path / "c")
-    with pytest.raises(ConfigError, match="pickled value"):
-        cache.get("evil")
+    with caplog.at_level(logging.WARNING):
+        assert cache.get("evil") is None  # never unpickled: a miss, and the row is gone
+    assert "pickled value" in caplog.text
+    with sqlite3.connect(tmp_path / "c" / "cache.db") as db:
+        assert db.execute("SELECT count(*) FROM Cache WHERE key = 'evil'").fetchone() == (0,)
     cache.close()
+
+
+def test_a_damaged_row_is_a_miss_not_a_crash(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    cache = ResponseCache(tmp_path / "c")
+    cache.put("k", {"a": 1})
+    cache.close()
+    with sqlite3.connect(tmp_path / "c" / "cache.db") as db:
+        db.execute("UPDATE Cache SET value = '{\"a\": 1' WHERE key = 'k'")  # cut short
+    cache = ResponseCache(tmp_path / "c")
+    with caplog.at_level(logging.WARNING):
+        assert cache.get("k") is None
+    assert "damaged" in caplog.text
+    cache.put("k", {"a": 2})
+    assert cache.get("k") == {"a": 2}
+    cache.close()
+
+
+def test_a_damaged_database_is_reported_and_clear_recovers(tmp_path: Path) -> None:
+    directory = tmp_path / "c"
+    ResponseCache(directory).close()
+    (directory / "cache.db").write_bytes(b"this is not a sqlite database" * 100)
+    with pytest.raises(ConfigError, match="damaged.*extractor cache clear"):
+        ResponseCache(directory)
+    assert open_or_warn(directory) is None
+    assert clear_directory(directory) == -1
+    fresh = ResponseCache(directory)
+    fresh.put("k", {"a": 1})
+    assert fresh.get("k") == {"a": 1}
+    fresh.close()
+
+
+def test_an_unusable_cache_directory_is_one_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ConfigError, match="EXTRACTOR_CACHE_DIR"):
+        ResponseCache(blocker / "responses")

@@ -81,9 +81,20 @@ def test_transport_faults_are_retried_then_succeed(
     fake_server.fail_connection()
     fake_server.answer({"error": {"message": "busy"}}, status=503)
     fake_server.answer(MEETING_JSON)
-    result = complete(_request("meetings", MeetingList), make_client())
+    client = make_client()
+    client.answered = True  # it answered before: a refused connection now is a restart, worth waiting for
+    result = complete(_request("meetings", MeetingList), client)
     assert len(fake_server.requests) == 3
     assert result.usage.calls == 1  # failed attempts carry no tokens
+
+
+def test_refused_before_any_answer_fails_at_once(
+    make_client: Callable[..., LLMClient], fake_server: FakeServer
+) -> None:
+    fake_server.fail_connection()
+    with pytest.raises(TransportError, match="connection refused; is the server running"):
+        complete(_request("meetings", MeetingList), make_client())
+    assert len(fake_server.requests) == 1
 
 
 def test_client_error_is_not_retried(make_client: Callable[..., LLMClient], fake_server: FakeServer) -> None:
@@ -96,8 +107,10 @@ def test_client_error_is_not_retried(make_client: Callable[..., LLMClient], fake
 def test_transport_gives_up_with_a_reason(make_client: Callable[..., LLMClient], fake_server: FakeServer) -> None:
     for _ in range(3):
         fake_server.fail_connection()
+    client = make_client()
+    client.answered = True
     with pytest.raises(TransportError, match="cannot reach fake"):
-        complete(_request("meetings", MeetingList), make_client())
+        complete(_request("meetings", MeetingList), client)
 
 
 def test_second_call_is_served_from_cache(

@@ -15,6 +15,7 @@ from extractor.errors import SchemaNotEnforcedError
 from extractor.llm.backends import Backend, get_backend
 from extractor.llm.seam import LLMClient, complete
 from extractor.llm.selftest import check_schema_enforced
+from extractor.llm.transport import RetryPolicy
 from extractor.prompts import load_prompt
 from extractor.requests import Target, build_request
 from extractor.validation import QuoteCheckedStatements, unverified_quotes
@@ -42,7 +43,7 @@ def _client(settings: Settings, transport: httpx2.BaseTransport | None = None, b
     sdk = openai.OpenAI(base_url=settings.base_url, api_key="not-needed", max_retries=0, http_client=http)
     return LLMClient(
         connect=lambda: sdk, backend=get_backend(backend), model=LOCAL_IDENTITY, endpoint="replay",
-        max_reasks=2, transport_attempts=2, retry_wait=lambda state: 0.0,
+        max_reasks=2, retry=RetryPolicy(attempts=2), sleep=lambda seconds: None,
     )  # fmt: skip
 
 
