@@ -164,8 +164,7 @@ def run_corpus(
     if on_start is not None:
         on_start(total)
     report = BatchReport()
-    with locked(out_dir):
-        journal = Journal(out_dir)
+    with locked(out_dir), Journal(out_dir) as journal:
         skipped: list[str] = []
         with http_recording(record, replay), open_client(settings) as client:
             plan = make_plan(settings, client, DEFAULT_PROMPTS_DIR, scope)

@@ -18,7 +18,7 @@ class Budget:
         """Why the run must stop now ('' while within budget)."""
         tokens = spent.prompt_tokens + spent.completion_tokens
         if self.max_total_tokens is not None and tokens >= self.max_total_tokens:
-            return f"token budget reached ({tokens:,} of --max-tokens {self.max_total_tokens:,})"
+            return f"token budget reached ({tokens:,} of --max-total-tokens {self.max_total_tokens:,})"
         if self.max_cost_usd is not None and (cost := self.cost_of(spent)) is not None and cost >= self.max_cost_usd:
             return f"cost budget reached (${cost:.4f} of --max-cost ${self.max_cost_usd:.4f})"
         return ""

@@ -56,7 +56,7 @@ def run(
     strategy: Annotated[
         str | None, Opt(help="annotate (default: short id-valued questions) | single | per_type | focused.")
     ] = None,
-    prompt_version: Annotated[str | None, Opt(help="Prompt version (default: newest).")] = None,
+    prompt_version: Annotated[int | None, Opt(min=1, help="Prompt version (default: newest).")] = None,
     concurrency: Annotated[int | None, Opt(min=1, help="Articles in flight at once.")] = None,
     max_tokens: Annotated[int | None, Opt(min=64, help="Most tokens one answer may take.")] = None,
     timeout: Annotated[
@@ -75,7 +75,8 @@ def run(
     """Extract meetings, statements and positions from every article."""
     settings = _settings(
         base_url=base_url, model=model, backend=backend, local_model=local_model, strategy=strategy,
-        prompt_version=prompt_version, concurrency=concurrency, max_tokens=max_tokens, timeout_s=timeout,
+        prompt_version=None if prompt_version is None else str(prompt_version), concurrency=concurrency,
+        max_tokens=max_tokens, timeout_s=timeout,
         rps=rps, tpm=tpm, max_total_tokens=max_total_tokens, max_cost_usd=max_cost,
         use_cache=False if no_cache else None, strict=strict or None, scope=scope,
     )  # fmt: skip
@@ -87,7 +88,7 @@ def run(
     for line in problems(report):
         console.print(line, style="yellow", highlight=False, markup=False)
     console.print(f"wrote {', '.join(str(p) for p in report.files)}", highlight=False)
-    raise typer.Exit(0 if report.all_ok else 1)
+    raise typer.Exit(130 if report.stopped.startswith("interrupted") else 0 if report.all_ok else 1)
 
 
 @contextmanager

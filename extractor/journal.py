@@ -77,8 +77,17 @@ class Journal:
                 row = json.loads(reader.readline())
                 yield Entry(row["i"], row["id"], row["ok"], row["a"], row["r"])
 
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()  # on an error the journal stays on disk: what finished is not lost
+        if not self._offsets:
+            self.path.unlink(missing_ok=True)
+
     def close(self) -> None:
-        self._handle.close()
+        if not self._handle.closed:
+            self._handle.close()
 
     def remove(self) -> None:
         self.close()

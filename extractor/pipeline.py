@@ -21,6 +21,7 @@ from extractor.annotate.run import annotate_story
 from extractor.corpus import SkippedInput
 from extractor.errors import ExtractorError, LLMError
 from extractor.focus import meeting_paragraphs
+from extractor.injection import addressed_spans, article_flag, screen_records
 from extractor.llm.seam import LLMClient, complete
 from extractor.normalize.actors import ActorIndex
 from extractor.postprocess import RecordSet, article_flags, build_records
@@ -69,13 +70,14 @@ def process_article(article: Article, client: LLMClient, plan: RunPlan) -> Artic
     stories = split_stories(article.title, article.text)
     relevant = [s for s in stories if is_relevant(s) and plan.scope.admits_story(s)]
     usage, records, hashes = Usage(), RecordSet(), list[str]()
+    addressed = addressed_spans(article.text)
     try:
         for story in relevant:
             extraction, story_usage, story_hashes = _extract_story(article, story, client, plan)
             usage, hashes = usage + story_usage, hashes + story_hashes
             provenance = plan.provenance(combined_hash(story_hashes))
             built = build_records(extraction, article, story, provenance, plan.actors, plan.strict)
-            records.extend(plan.scope.filter_records(built))
+            records.extend(screen_records(plan.scope.filter_records(built), addressed, plan.strict))
     except ExtractorError as exc:
         spent = usage + exc.usage if isinstance(exc, LLMError) else usage
         result = _result(article, plan, ArticleStatus.failed, spent, error=str(exc))
@@ -83,6 +85,8 @@ def process_article(article: Article, client: LLMClient, plan: RunPlan) -> Artic
     result = _result(article, plan, ArticleStatus.ok, usage, hashes=hashes)
     result.stories = len(stories)
     result.flags = article_flags(article, stories, relevant, plan.actors)
+    if addressed:
+        result.flags.append(article_flag(addressed))
     result.counts = records.counts()
     return ArticleOutcome(result, records, time.monotonic() - started)
 

@@ -7,7 +7,10 @@ from rich.table import Table
 from extractor.batch import BatchReport
 from schemas import ArticleStatus
 
-_STATUS_STYLE = {ArticleStatus.ok: "green", ArticleStatus.failed: "red", ArticleStatus.skipped: "yellow"}
+_STATUS_STYLE = {
+    ArticleStatus.ok: "green", ArticleStatus.failed: "red", ArticleStatus.skipped: "yellow",
+    ArticleStatus.not_started: "yellow",
+}  # fmt: skip
 
 
 def articles_table(report: BatchReport) -> Table:

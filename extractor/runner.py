@@ -65,7 +65,7 @@ def run_stream(
     exhausted = False
     try:
         while True:
-            while not exhausted and not stop.is_set and len(pending) < 2 * width:
+            while not exhausted and not stop.is_set and len(pending) < width:
                 item = next(source, None)
                 if item is None:
                     exhausted = True

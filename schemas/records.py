@@ -73,6 +73,9 @@ class FlagCode(StrEnum):
     headline_body_mismatch = "headline_body_mismatch"
     off_topic_story_skipped = "off_topic_story_skipped"
     non_english_story_skipped = "non_english_story_skipped"
+    # text that speaks to the model (extractor.injection)
+    text_addresses_model = "text_addresses_model"
+    evidence_addresses_model = "evidence_addresses_model"
 
 
 class Flag(_Record):

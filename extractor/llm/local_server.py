@@ -16,16 +16,19 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import IO
 
 from extractor.errors import ConfigError, LocalServerError
 
 N_CTX = 8192
 STARTUP_TIMEOUT_S = 180.0
+STOP_GRACE_S = 3.0
 _PR_SET_PDEATHSIG = 1
 
 
@@ -58,9 +61,10 @@ def free_port() -> int:
 
 
 def _die_with_parent() -> None:
-    # Linux: the kernel sends SIGTERM to the server if we die, even by SIGKILL: no orphans.
+    # Linux: the kernel kills the server if we die, even by SIGKILL: no orphans. SIGKILL, not SIGTERM:
+    # uvicorn answers SIGTERM by finishing the generation in flight, minutes of CPU for nobody.
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def launch(model_path: Path, identity: str, log_dir: Path, *, detached: bool, threads: int | None = None) -> ServerInfo:
@@ -77,10 +81,7 @@ def launch(model_path: Path, identity: str, log_dir: Path, *, detached: bool, th
         "--logits_all", "False",
     ]  # fmt: skip
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=detached, preexec_fn=None if detached else _die_with_parent,
-        )  # fmt: skip
+        process = _spawn(command, log, detached)
     info = ServerInfo(process.pid, port, str(model_path), identity, str(log_path))
     try:
         wait_until_ready(info, process)
@@ -88,6 +89,40 @@ def launch(model_path: Path, identity: str, log_dir: Path, *, detached: bool, th
         stop(info)
         raise
     return info
+
+
+def _spawn(command: list[str], log: IO[bytes], detached: bool) -> subprocess.Popen[bytes]:
+    """Start the server in its own session, so a Ctrl-C in the terminal reaches extractor only (which stops it).
+
+    Linux sends PR_SET_PDEATHSIG when the *thread* that forked the child exits, not the process: a server
+    started from a worker thread would die with that worker. So an ephemeral server is forked by an owner
+    thread that waits on it, and lives exactly as long as the server (or until extractor itself dies).
+    """
+    if detached:
+        return subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+    started: list[subprocess.Popen[bytes] | BaseException] = []
+    ready = threading.Event()
+
+    def own() -> None:
+        try:
+            started.append(subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True, preexec_fn=_die_with_parent,
+            ))  # fmt: skip
+        except BaseException as exc:
+            started.append(exc)
+        finally:
+            ready.set()
+        if isinstance(started[0], subprocess.Popen):
+            started[0].wait()
+
+    threading.Thread(target=own, name="llama-server-owner", daemon=True).start()
+    ready.wait()
+    if isinstance(started[0], BaseException):
+        raise started[0]
+    return started[0]
 
 
 def wait_until_ready(info: ServerInfo, process: subprocess.Popen[bytes], timeout_s: float = STARTUP_TIMEOUT_S) -> None:
@@ -111,7 +146,8 @@ def answers(info: ServerInfo) -> bool:
         return False
 
 
-def stop(info: ServerInfo, grace_s: float = 10.0) -> None:
+def stop(info: ServerInfo, grace_s: float = STOP_GRACE_S) -> None:
+    """SIGTERM, then SIGKILL: uvicorn answers SIGTERM by finishing the generation in flight (minutes on a CPU)."""
     with contextlib.suppress(ProcessLookupError):
         os.kill(info.pid, signal.SIGTERM)
         deadline = time.monotonic() + grace_s

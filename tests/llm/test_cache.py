@@ -72,7 +72,7 @@ def test_a_damaged_database_is_reported_and_clear_recovers(tmp_path: Path) -> No
     directory = tmp_path / "c"
     ResponseCache(directory).close()
     (directory / "cache.db").write_bytes(b"this is not a sqlite database" * 100)
-    with pytest.raises(ConfigError, match="damaged.*extractor cache clear"):
+    with pytest.raises(ConfigError, match=r"damaged.*extractor cache clear"):
         ResponseCache(directory)
     assert open_or_warn(directory) is None
     assert clear_directory(directory) == -1
