@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from extractor.config import Settings
 from extractor.corpus import SkippedInput, load_corpus
+from extractor.cost import load_prices
 from extractor.llm.endpoint import open_client
 from extractor.llm.replay import cassette
 from extractor.llm.seam import LLMClient
@@ -85,6 +86,7 @@ def make_plan(
         actors=load_actors(),
         strict=settings.strict,
         scope=scope if scope is not None else load_scope(settings.scope),
+        prices=load_prices(settings.prices),
     )
 
 

@@ -6,6 +6,7 @@ ExtractorError
 ├── PromptError         missing or malformed prompt template
 ├── LLMError            the model call failed after retries/re-asks
 │   └── TransportError  network, timeout, 5xx, 429 (retried first)
+├── AnswerPendingError  a provider batch file has no answer for a call yet (its article waits a round)
 ├── LocalServerError    the embedded llama.cpp server would not start
 │   └── SchemaNotEnforcedError  the server ignores the JSON schema
 └── GoldError           a gold annotation file is invalid
@@ -42,6 +43,10 @@ class LLMError(ExtractorError):
 
 class TransportError(LLMError):
     pass
+
+
+class AnswerPendingError(ExtractorError):
+    """A call has no answer in the batch results yet: it goes into the next batch file; the article is pending."""
 
 
 class LocalServerError(ExtractorError):

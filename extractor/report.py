@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 
 from extractor.batch import BatchReport
+from extractor.cost import total_cost
 from schemas import ArticleStatus
+
+if TYPE_CHECKING:
+    from extractor.batchfiles import BatchRound
 
 _STATUS_STYLE = {ArticleStatus.ok: "green", ArticleStatus.failed: "red", ArticleStatus.skipped: "yellow"}
 
@@ -42,12 +48,19 @@ def summary_table(report: BatchReport) -> Table:
         ("records (meetings / statements / positions)", " / ".join(str(v) for v in totals.values())),
         ("tokens (prompt / completion)", f"{usage.prompt_tokens} / {usage.completion_tokens}"),
         ("LLM calls / cache hits", f"{usage.calls} / {usage.cache_hits}"),
+        ("cost (USD)", format_cost(total_cost(o.result.cost_usd for o in report.outcomes), report.model)),
         ("articles fully from cache", f"{sum(o.result.cache_hit for o in report.outcomes)}/{len(report.outcomes)}"),
         ("wall time", f"{report.wall_seconds:.1f} s"),
     ]
     for what, value in rows:
         table.add_row(what, value)
     return table
+
+
+def format_cost(dollars: float | None, model: str) -> str:
+    if dollars is None:
+        return f"unknown: no price for {model} (add it with --prices FILE)"
+    return f"${dollars:,.4f}" if dollars >= 0.01 or dollars == 0 else f"${dollars:.6f}"
 
 
 def problems(report: BatchReport) -> list[str]:
@@ -57,3 +70,17 @@ def problems(report: BatchReport) -> list[str]:
 
 def _name(source: str) -> str:
     return source.rsplit("/", 1)[-1]
+
+
+def round_lines(done: BatchRound) -> list[str]:
+    """What a `batch prepare` / `batch collect` round did, for the terminal."""
+    finished = len(done.report.outcomes)
+    lines = [f"articles complete: {finished} / {finished + done.pending} (pending: {done.pending})"]
+    if done.batch_file is not None:
+        lines.append(f"wrote {done.requests} request(s) to {done.batch_file}: send it, then collect with its results")
+    if done.unused_results:
+        lines.append(
+            f"{done.unused_results} result(s) answered no call: were they prepared from this corpus with the same "
+            "--model, --backend, --strategy and --prompt-version?"
+        )
+    return lines

@@ -48,5 +48,5 @@ def test_no_endpoint_and_no_local_extra_says_what_to_install(monkeypatch: pytest
 def test_help_lists_the_commands() -> None:
     done = _cli("--help")
     assert done.returncode == 0
-    for command in ("run", "eval", "cache", "local", "schemas"):
+    for command in ("run", "eval", "cache", "local", "schemas", "batch"):
         assert command in done.stdout

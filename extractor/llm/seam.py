@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import instructor
 import openai
@@ -27,12 +27,20 @@ from extractor.requests import LLMRequest
 from schemas import Usage
 
 
+class AnswerSource(Protocol):
+    """Answers request bodies instead of the network (provider batch files: `extractor.llm.batchfile`)."""
+
+    def answer(self, body: dict[str, Any]) -> Any: ...
+
+
 @dataclass
 class LLMClient:
     """A configured endpoint: how to reach it, its backend row, and limits.
 
     `connect` is called on the first cache miss only, so a run served wholly
-    from the cache never starts a local server or opens a connection.
+    from the cache never starts a local server or opens a connection. With
+    `answers` set, the body that would be sent is answered by that source and
+    nothing is dialled.
     """
 
     connect: Callable[[], openai.OpenAI]
@@ -43,6 +51,7 @@ class LLMClient:
     max_reasks: int = 2
     transport_attempts: int = 5
     retry_wait: Callable[[RetryCallState], float] = wait_for
+    answers: AnswerSource | None = None
     _sdk: openai.OpenAI | None = field(default=None, repr=False)
     _connect_error: ExtractorError | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -153,13 +162,16 @@ def _salvage(exc: InstructorRetryException, request: LLMRequest) -> BaseModel | 
 
 
 def _send(client: LLMClient, request: LLMRequest, meter: _UsageMeter, body: dict[str, Any]) -> Any:
-    """The single HTTP call, retried on transport faults only."""
+    """The single HTTP call (or its answer from a batch file), retried on transport faults only."""
     body = client.backend.shape_body(body, request.response_model)
     if not client.backend.sends_seed:
         body.pop("seed", None)
-    completion = call_with_retries(
-        lambda: client.sdk.chat.completions.create(**body), client.transport_attempts, client.retry_wait
-    )
+    if client.answers is not None:
+        completion = client.answers.answer(body)
+    else:
+        completion = call_with_retries(
+            lambda: client.sdk.chat.completions.create(**body), client.transport_attempts, client.retry_wait
+        )
     meter.add(completion)
     return completion
 
