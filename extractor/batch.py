@@ -100,6 +100,10 @@ def extract_articles(
     scope = load_scope(settings.scope)  # a bad scope file fails before any server starts
     with open_client(settings) as client:
         plan = make_plan(settings, client, prompts_dir, scope)
+        if settings.engine != "local":  # e.g. Ray actors, each with its own client (extractor.engines)
+            from extractor.engines import run_engine
+
+            return run_engine(articles, settings, plan, on_done), client.model
         return run_batch(articles, client, plan, settings.concurrency, on_done), client.model
 
 
