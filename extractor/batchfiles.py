@@ -30,8 +30,8 @@ from schemas import Article
 class BatchRound:
     report: BatchReport  # the finished articles (and skipped inputs)
     pending: int  # articles waiting for an answer
-    requests: int  # request lines in the batch file written
-    batch_file: Path | None = None
+    requests: int  # request lines in the batch files written
+    batch_files: list[Path] = field(default_factory=list)  # one, or more when a round exceeds a file's limits
     unused_results: int = 0  # results that answered no call: another corpus, model or strategy?
     files: list[Path] = field(default_factory=list)
 
@@ -58,10 +58,9 @@ def _round(
     answers = BatchAnswers(results)
     finished, pending = _answer_articles(articles, answers, settings)
     report = BatchReport(finished, skipped, time.monotonic() - started, batch_client(settings).model)
-    written = write_requests(batch_out, answers.pending.values()) if answers.pending else 0
-    return BatchRound(
-        report, pending, written, batch_out if written else None, unused_results=len(results) - len(answers.used)
-    )
+    files = write_requests(batch_out, answers.pending.values()) if answers.pending else []
+    unused = len(results) - len(answers.used)
+    return BatchRound(report, pending, len(answers.pending), files, unused_results=unused)
 
 
 def _answer_articles(

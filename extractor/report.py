@@ -76,8 +76,9 @@ def round_lines(done: BatchRound) -> list[str]:
     """What a `batch prepare` / `batch collect` round did, for the terminal."""
     finished = len(done.report.outcomes)
     lines = [f"articles complete: {finished} / {finished + done.pending} (pending: {done.pending})"]
-    if done.batch_file is not None:
-        lines.append(f"wrote {done.requests} request(s) to {done.batch_file}: send it, then collect with its results")
+    if done.batch_files:
+        files = ", ".join(str(path) for path in done.batch_files)
+        lines.append(f"wrote {done.requests} request(s) to {files}: send it, then collect with its results")
     if done.unused_results:
         lines.append(
             f"{done.unused_results} result(s) answered no call: were they prepared from this corpus with the same "

@@ -69,7 +69,7 @@ def test_the_round_trip_writes_exactly_what_a_realtime_run_writes(
     realtime = run_corpus([CORPUS], tmp_path / "realtime", settings)
     sent = sorted(json.dumps(body, sort_keys=True) for body in server.bodies)
     rounds, batches = _rounds([CORPUS], tmp_path / "batch", settings, server)
-    assert rounds[-1].pending == 0 and rounds[-1].batch_file is None
+    assert rounds[-1].pending == 0 and rounds[-1].batch_files == []
     assert len(rounds[-1].report.outcomes) == len(realtime.outcomes) == 5
     assert _same_outputs(tmp_path / "realtime", tmp_path / "batch" / "out") == []
     # the batch files hold the very bodies the realtime run sent over HTTP, each once

@@ -34,7 +34,7 @@ def test_an_unknown_price_is_shown_as_unknown_not_as_zero() -> None:
 
 
 def test_a_round_says_how_many_articles_are_complete_and_what_to_send_next() -> None:
-    done = BatchRound(BatchReport([_outcome(None)], [], 1.0, "m"), pending=2, requests=3, batch_file=Path("n.jsonl"))
+    done = BatchRound(BatchReport([_outcome(None)], [], 1.0, "m"), pending=2, requests=3, batch_files=[Path("n.jsonl")])
     lines = round_lines(done)
     assert lines[0] == "articles complete: 1 / 3 (pending: 2)"
     assert "wrote 3 request(s) to n.jsonl" in lines[1]

@@ -14,7 +14,8 @@ file and raises `AnswerPendingError`, which ends that article's round.
 
 Result lines that failed on the provider's side with 429/5xx (or with no
 response at all, e.g. an expired batch) are asked again in the next file;
-any other HTTP status fails the call as a realtime 4xx would.
+any other HTTP status fails the call as a realtime 4xx would. A round with
+more requests than the provider takes in one file is split into several.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from openai.types.chat import ChatCompletion
 from extractor.errors import AnswerPendingError, InputError, TransportError
 
 BATCH_URL = "/v1/chat/completions"
+MAX_LINES = 50_000  # the OpenAI Batch API's limits: requests per file …
+MAX_BYTES = 190_000_000  # … and 200 MB per file (kept under it)
 
 
 @dataclass(frozen=True)
@@ -128,15 +131,37 @@ class ArticleAnswers:
         return ChatCompletion.model_construct(**result.body)  # the SDK's own lenient, nested construction
 
 
-def write_requests(path: Path, lines: Iterable[dict[str, Any]]) -> int:
-    """Write request lines (JSONL); returns how many."""
-    count = 0
+def split_lines(lines: Iterable[str], max_lines: int, max_bytes: int) -> list[list[str]]:
+    """JSONL lines in files of at most `max_lines` lines and `max_bytes` bytes (a longer line gets a file alone)."""
+    files: list[list[str]] = []
+    size = 0
+    for line in lines:
+        length = len(line.encode("utf-8"))
+        if not files or len(files[-1]) >= max_lines or (files[-1] and size + length > max_bytes):
+            files.append([])
+            size = 0
+        files[-1].append(line)
+        size += length
+    return files
+
+
+def part_path(path: Path, index: int) -> Path:
+    """`batch.jsonl`, then `batch-2.jsonl`, `batch-3.jsonl`, … for a round too big for one file."""
+    return path if index == 0 else path.with_name(f"{path.stem}-{index + 1}{path.suffix}")
+
+
+def write_requests(
+    path: Path, lines: Iterable[dict[str, Any]], max_lines: int = MAX_LINES, max_bytes: int = MAX_BYTES
+) -> list[Path]:
+    """Write request lines as JSONL, split into files the provider accepts; the files written."""
+    encoded = (json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    written = []
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8", newline="\n") as handle:
-            for line in lines:
-                handle.write(json.dumps(line, ensure_ascii=False) + "\n")
-                count += 1
+        for index, part in enumerate(split_lines(encoded, max_lines, max_bytes)):
+            target = part_path(path, index)
+            target.write_text("".join(part), encoding="utf-8", newline="\n")
+            written.append(target)
     except OSError as exc:
         raise InputError(f"{path}: cannot write the batch file ({exc.strerror})") from exc
-    return count
+    return written

@@ -6,7 +6,16 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import AnswerPendingError, InputError, TransportError
-from extractor.llm.batchfile import BatchAnswers, BatchResult, call_id, load_results, parse_result_line, request_line
+from extractor.llm.batchfile import (
+    BatchAnswers,
+    BatchResult,
+    call_id,
+    load_results,
+    parse_result_line,
+    request_line,
+    split_lines,
+    write_requests,
+)
 
 BODY = {"model": "m", "messages": [{"role": "user", "content": "q"}], "temperature": 0.0}
 
@@ -56,3 +65,12 @@ def test_a_missing_answer_is_noted_once_for_the_next_file_and_raises_pending() -
     rejected = BatchAnswers({call_id(BODY): BatchResult(400, None, "bad")}).for_article("art")
     with pytest.raises(TransportError, match="HTTP 400"):
         rejected.answer(BODY)
+
+
+def test_a_round_too_big_for_one_file_is_split_by_lines_and_by_bytes(tmp_path: Path) -> None:
+    assert split_lines(["a\n", "b\n", "c\n"], max_lines=2, max_bytes=100) == [["a\n", "b\n"], ["c\n"]]
+    assert split_lines(["aaaa\n", "b\n", "cccccc\n"], max_lines=9, max_bytes=6) == [["aaaa\n"], ["b\n"], ["cccccc\n"]]
+    lines = [request_line("art", {**BODY, "seed": n}) for n in range(5)]
+    files = write_requests(tmp_path / "batch.jsonl", lines, max_lines=2)
+    assert [f.name for f in files] == ["batch.jsonl", "batch-2.jsonl", "batch-3.jsonl"]
+    assert [json.loads(t)["body"]["seed"] for f in files for t in f.read_text().splitlines()] == [0, 1, 2, 3, 4]
