@@ -19,6 +19,7 @@ from pathlib import Path
 from extractor.batch import BatchReport, make_plan, tables
 from extractor.config import Settings
 from extractor.corpus import load_corpus
+from extractor.cost import batch_prices
 from extractor.llm.batchfile import BatchAnswers, BatchResult, load_results, write_requests
 from extractor.llm.endpoint import batch_client
 from extractor.output import write_outputs
@@ -68,6 +69,7 @@ def _answer_articles(
 ) -> tuple[list[ArticleOutcome], int]:
     client = batch_client(settings)
     plan = make_plan(settings, client)
+    plan = dataclasses.replace(plan, prices=batch_prices(plan.prices))  # providers bill batch files at their rates
     finished, pending = list[ArticleOutcome](), 0
     for article in articles:
         source = answers.for_article(article.id)

@@ -30,6 +30,8 @@ class Price(BaseModel):
 
     input: float = Field(ge=0, description="USD per million prompt tokens.")
     output: float = Field(ge=0, description="USD per million completion tokens.")
+    batch_input: float | None = Field(default=None, ge=0, description="The same in a provider batch file.")
+    batch_output: float | None = Field(default=None, ge=0, description="The same in a provider batch file.")
 
 
 class _PriceFile(BaseModel):
@@ -64,6 +66,17 @@ def load_prices(user_file: Path | None = None) -> dict[str, Price]:
     if user_file is not None:
         table.update(_read(user_file))
     return table
+
+
+def batch_prices(prices: PriceTable) -> dict[str, Price]:
+    """The table at batch-file rates: a row's batch prices where it has them, else its realtime ones."""
+    return {
+        model: Price(
+            input=price.input if price.batch_input is None else price.batch_input,
+            output=price.output if price.batch_output is None else price.batch_output,
+        )
+        for model, price in prices.items()
+    }
 
 
 def price_for(model: str, prices: PriceTable) -> Price | None:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.cost import Price, cost_of, load_prices, price_for, target_cost, total_cost
+from extractor.cost import Price, batch_prices, cost_of, load_prices, price_for, target_cost, total_cost
 from extractor.errors import ConfigError
 from extractor.requests import Target
 from schemas import Usage
@@ -57,3 +57,11 @@ def test_a_bad_price_file_says_which_file(tmp_path: Path) -> None:
         load_prices(bad)
     with pytest.raises(ConfigError, match="cannot read"):
         load_prices(tmp_path / "missing.yaml")
+
+
+def test_batch_files_are_priced_at_batch_rates_where_a_row_has_them() -> None:
+    prices = batch_prices({"m": Price(input=2, output=8, batch_input=1, batch_output=4), "n": Price(input=1, output=1)})
+    assert cost_of(MILLION_EACH, "m", prices) == 5.0 and cost_of(MILLION_EACH, "n", prices) == 2.0
+    packaged = load_prices()
+    batch_cost = cost_of(MILLION_EACH, "gpt-4o-mini", batch_prices(packaged))
+    assert batch_cost == (cost_of(MILLION_EACH, "gpt-4o-mini", packaged) or 0) / 2

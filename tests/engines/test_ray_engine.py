@@ -26,18 +26,24 @@ def local_ray() -> Iterator[None]:
     ray.shutdown()
 
 
+def _differ(a: Path, b: Path, names: tuple[str, ...] = OUTPUT_FILES) -> list[str]:
+    return [name for name in names if (a / name).read_bytes() != (b / name).read_bytes()]
+
+
 def test_ray_actors_write_the_same_files_as_one_process(local_ray: None, tmp_path: Path) -> None:
     with FakeOpenAIServer() as server:
         settings = Settings(base_url=server.base_url, model="fake-model", use_cache=False, cache_dir=tmp_path / "c")
         run_corpus([CORPUS], tmp_path / "local", settings)
+        on_ray = dataclasses.replace(settings, engine="ray", concurrency=2, use_cache=True)
         finished: list[str] = []
-        report = run_corpus(
-            [CORPUS], tmp_path / "ray", dataclasses.replace(settings, engine="ray", concurrency=2),
-            on_done=lambda outcome: finished.append(outcome.result.id),
-        )  # fmt: skip
+        report = run_corpus([CORPUS], tmp_path / "ray", on_ray, on_done=lambda o: finished.append(o.result.id))
+        calls = server.requests
+        warm = run_corpus([CORPUS], tmp_path / "warm", on_ray)  # every actor reads the cache the others wrote
+        assert server.requests == calls
     assert len(report.outcomes) == 5 and sorted(finished) == sorted(o.result.id for o in report.outcomes)
-    differ = [n for n in OUTPUT_FILES if (tmp_path / "local" / n).read_bytes() != (tmp_path / "ray" / n).read_bytes()]
-    assert differ == []
+    assert _differ(tmp_path / "local", tmp_path / "ray") == []
+    assert all(o.result.cache_hit for o in warm.outcomes)
+    assert _differ(tmp_path / "local", tmp_path / "warm", OUTPUT_FILES[1:]) == []  # records: the same again
 
 
 def test_replay_is_refused_with_ray(local_ray: None, tmp_path: Path) -> None:
