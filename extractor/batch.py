@@ -15,9 +15,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from extractor.budget import Budget
 from extractor.config import Settings
 from extractor.corpus import SkippedInput, count_articles, input_files, iter_corpus
+from extractor.cost import load_prices, total_cost
 from extractor.journal import Entry, Journal, MergeNote, locked, write_final
 from extractor.llm.endpoint import open_client
 from extractor.llm.replay import cassette
@@ -60,6 +63,7 @@ class BatchReport:
     records: Counter[str] = field(default_factory=Counter)
     usage: Usage = field(default_factory=Usage)
     from_cache: int = 0
+    cost_usd: float | None = 0.0  # None once any article's price is unknown
     rows: list[ArticleRow] = field(default_factory=list)  # the first SHOWN_ROWS articles
     problem_rows: list[ArticleRow] = field(default_factory=list)  # the first SHOWN_PROBLEMS not ok
     stopped: str = ""  # why the run stopped early, if it did
@@ -72,11 +76,22 @@ class BatchReport:
         self.statuses[result.status] += 1
         self.records.update(result.counts)
         self.usage = self.usage + result.usage
+        self.cost_usd = total_cost([self.cost_usd, 0.0 if result.status is ArticleStatus.skipped else result.cost_usd])
         self.from_cache += result.status is ArticleStatus.ok and result.cache_hit
         if len(self.rows) < SHOWN_ROWS:
             self.rows.append(row)
         if result.status not in (ArticleStatus.ok,) and len(self.problem_rows) < SHOWN_PROBLEMS:
             self.problem_rows.append(row)
+
+    @classmethod
+    def of(cls, outcomes: Sequence[ArticleOutcome], skipped: Sequence[SkippedInput], model: str) -> BatchReport:
+        """The report of outcomes held in memory (a provider batch round, a benchmark)."""
+        report = cls(model=model)
+        for outcome in outcomes:
+            report.add(outcome.result, outcome.seconds)
+        for item in skipped:
+            report.add(skipped_result(item))
+        return report
 
     def count(self, status: ArticleStatus) -> int:
         return self.statuses[status]
@@ -123,6 +138,7 @@ def make_plan(
         actors=load_actors(),
         strict=settings.strict,
         scope=scope if scope is not None else load_scope(settings.scope),
+        prices=load_prices(settings.prices),
     )
 
 
@@ -136,6 +152,10 @@ def extract_articles(
     scope = load_scope(settings.scope)  # a bad scope file fails before any server starts
     with open_client(settings) as client:
         plan = make_plan(settings, client, prompts_dir, scope)
+        if settings.engine != "local":  # e.g. Ray actors, each with its own client (extractor.engines)
+            from extractor.engines import run_engine
+
+            return run_engine(articles, settings, plan, on_done), client.model
         return run_batch(articles, client, plan, settings.concurrency, on_done), client.model
 
 
@@ -170,10 +190,14 @@ def run_corpus(
             plan = make_plan(settings, client, DEFAULT_PROMPTS_DIR, scope)
             report.model = client.model
             budget = Budget(settings.max_total_tokens, settings.max_cost_usd)
-            stream = run_stream(
-                _articles_only(iter_corpus(files), skipped), lambda a: process_article(a, client, plan),
-                settings.concurrency, stop, on_stop=client.close,
-            )  # fmt: skip
+            articles = _articles_only(iter_corpus(files), skipped)
+            if settings.engine != "local":
+                stream = _engine_stream(list(articles), settings, plan)
+            else:
+                stream = run_stream(
+                    articles, lambda a: process_article(a, client, plan), settings.concurrency, stop,
+                    on_stop=client.close,
+                )  # fmt: skip
             for index, article, done in stream:
                 outcome = done if done is not None else ArticleOutcome(not_started_result(article, plan, stop.reason))
                 journal.append(_entry(index, outcome))
@@ -181,7 +205,7 @@ def run_corpus(
                 _log_article(report, total, outcome)
                 if on_done is not None:
                     on_done(outcome)
-                if reason := budget.exceeded(report.usage) or _unreachable(client, outcome):
+                if reason := budget.exceeded(report.usage, report.cost_usd) or _unreachable(client, outcome):
                     stop.request(reason)
         report.stopped = stop.reason
         if stop.reason:
@@ -198,6 +222,16 @@ def _log_article(report: BatchReport, total: int, outcome: ArticleOutcome) -> No
     r = outcome.result
     tail = f": {r.error}" if r.error else f" {dict(r.counts)}"
     log.info("[%d/%d] %s %s %.1f s%s", report.articles, total, r.status.value, r.source, outcome.seconds, tail)
+
+
+def _engine_stream(
+    articles: list[Article], settings: Settings, plan: RunPlan
+) -> Iterator[tuple[int, Article, ArticleOutcome | None]]:
+    """Another engine (e.g. Ray actors, each with its own client: extractor.engines), shaped like `run_stream`."""
+    from extractor.engines import run_engine
+
+    for index, (article, outcome) in enumerate(zip(articles, run_engine(articles, settings, plan), strict=True)):
+        yield index, article, outcome
 
 
 def _articles_only(items: Iterable[Article | SkippedInput], skipped: list[str]) -> Iterator[Article]:
@@ -227,3 +261,20 @@ def _entry(index: int, outcome: ArticleOutcome) -> Entry:
 def _unreachable(client: LLMClient, outcome: ArticleOutcome) -> str:
     """A server that refused the very first connection will refuse the rest: stop instead of failing each."""
     return (outcome.result.error or "server unreachable") if client.unreachable else ""
+
+
+def tables(outcomes: Sequence[ArticleOutcome], skipped: Sequence[SkippedInput]) -> dict[str, Sequence[BaseModel]]:
+    """The four files' rows for outcomes held in memory, in the order `run_corpus` writes them."""
+    meetings: list[BaseModel] = []
+    statements: list[BaseModel] = []
+    positions: list[BaseModel] = []
+    for outcome in outcomes:
+        meetings.extend(outcome.records.meetings)
+        statements.extend(outcome.records.statements)
+        positions.extend(outcome.records.positions)
+    return {
+        "articles.jsonl": [o.result for o in outcomes] + [skipped_result(s) for s in skipped],
+        "meetings.jsonl": meetings,
+        "statements.jsonl": statements,
+        "positions.jsonl": positions,
+    }

@@ -27,8 +27,12 @@ from schemas import ArticleStatus
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 cache_app = typer.Typer(no_args_is_help=True, help="Inspect or clear the response cache.")
 local_app = typer.Typer(no_args_is_help=True, help="Keep the embedded llama.cpp server up across runs.")
+batch_app = typer.Typer(
+    no_args_is_help=True, help="Provider batch files (OpenAI Batch API, vLLM run_batch): prepare, then collect."
+)
 app.add_typer(cache_app, name="cache")
 app.add_typer(local_app, name="local")
+app.add_typer(batch_app, name="batch")
 console = Console(stderr=True, soft_wrap=True)
 out = Console()
 
@@ -41,24 +45,39 @@ class _ConsoleWarnings(logging.Handler):
         console.print(f"warning: {record.getMessage()}", style="yellow", highlight=False, markup=False)
 
 
+# Options shared by `run` and `batch`: what decides the requests and their post-processing.
+Paths = Annotated[list[Path], typer.Argument(help="Directories, globs or .txt/.jsonl files.")]
+BaseUrl = Annotated[str | None, Opt(help="Any OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")]
+Model = Annotated[str | None, Opt(help="Model name (remote) or local model key.")]
+Backend = Annotated[str | None, Opt(help="openai | vllm | ollama | compatible | llama_cpp")]
+Strategy = Annotated[
+    str | None, Opt(help="annotate (default: short id-valued questions) | single | per_type | focused.")
+]
+PromptVersion = Annotated[int | None, Opt(min=1, help="Prompt version (default: newest).")]
+MaxTokens = Annotated[int | None, Opt(min=64, help="Most tokens one answer may take.")]
+Strict = Annotated[bool, Opt("--strict", help="Drop records whose evidence is not in the article.")]
+Scope = Annotated[str | None, Opt(metavar="NAME|PATH", help="Scope preset (all, us-china) or YAML file.")]
+Prices = Annotated[Path | None, Opt(help="A price table (YAML) over the packaged one; see extractor/data/prices.yaml.")]
+
+
 def _settings(**overrides: object) -> Settings:
     return settings_from_env().with_overrides(**overrides)
 
 
 @app.command()
 def run(
-    paths: Annotated[list[Path], typer.Argument(help="Directories, globs or .txt/.jsonl files.")],
+    paths: Paths,
     out_dir: Annotated[Path, Opt("--out", help="Directory for the four JSONL files.")] = Path("out"),
-    base_url: Annotated[str | None, Opt(help="Any OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")] = None,
-    model: Annotated[str | None, Opt(help="Model name (remote) or local model key.")] = None,
-    backend: Annotated[str | None, Opt(help="openai | vllm | ollama | compatible | llama_cpp")] = None,
+    base_url: BaseUrl = None,
+    model: Model = None,
+    backend: Backend = None,
     local_model: Annotated[Path | None, Opt(help="Any GGUF file for the embedded server.")] = None,
-    strategy: Annotated[
-        str | None, Opt(help="annotate (default: short id-valued questions) | single | per_type | focused.")
+    strategy: Strategy = None,
+    prompt_version: PromptVersion = None,
+    concurrency: Annotated[
+        int | None, Opt(min=1, help="Articles in flight at once (per Ray actor with --engine ray).")
     ] = None,
-    prompt_version: Annotated[int | None, Opt(min=1, help="Prompt version (default: newest).")] = None,
-    concurrency: Annotated[int | None, Opt(min=1, help="Articles in flight at once.")] = None,
-    max_tokens: Annotated[int | None, Opt(min=64, help="Most tokens one answer may take.")] = None,
+    max_tokens: MaxTokens = None,
     timeout: Annotated[
         float | None, Opt(min=1, help="Seconds to wait for one answer (default 120 remote, 600 embedded).")
     ] = None,
@@ -67,8 +86,12 @@ def run(
     max_total_tokens: Annotated[int | None, Opt(min=1, help="Stop starting articles after this many tokens.")] = None,
     max_cost: Annotated[float | None, Opt(min=0, help="Stop starting articles after this many USD.")] = None,
     no_cache: Annotated[bool, Opt("--no-cache", help="Neither read nor write the cache.")] = False,
-    strict: Annotated[bool, Opt("--strict", help="Drop records whose evidence is not in the article.")] = False,
-    scope: Annotated[str | None, Opt(metavar="NAME|PATH", help="Scope preset (all, us-china) or YAML file.")] = None,
+    strict: Strict = False,
+    scope: Scope = None,
+    prices: Prices = None,
+    engine: Annotated[
+        str | None, Opt(help="local (threads here) | ray (Ray actors; RAY_ADDRESS picks a cluster).")
+    ] = None,
     record: Annotated[Path | None, Opt(help="Record all HTTP of this run into a cassette.")] = None,
     replay: Annotated[Path | None, Opt(help="Answer all HTTP from a cassette: no network, no model.")] = None,
 ) -> None:
@@ -78,7 +101,7 @@ def run(
         prompt_version=None if prompt_version is None else str(prompt_version), concurrency=concurrency,
         max_tokens=max_tokens, timeout_s=timeout,
         rps=rps, tpm=tpm, max_total_tokens=max_total_tokens, max_cost_usd=max_cost,
-        use_cache=False if no_cache else None, strict=strict or None, scope=scope,
+        use_cache=False if no_cache else None, strict=strict or None, scope=scope, prices=prices, engine=engine,
     )  # fmt: skip
     stop = StopFlag()
     with _stop_on_signals(stop), _run_log(out_dir):
@@ -147,6 +170,64 @@ def _run_with_progress(
             paths, out_dir, settings, record=record, replay=replay, stop=stop,
             on_start=lambda n: progress.update(task, total=n), on_done=on_done,
         )  # fmt: skip
+
+
+@batch_app.command("prepare")
+def batch_prepare(
+    paths: Paths,
+    out_file: Annotated[Path, Opt("--out", help="The batch file to write (JSONL).")] = Path("batch.jsonl"),
+    base_url: BaseUrl = None,
+    model: Model = None,
+    backend: Backend = None,
+    strategy: Strategy = None,
+    prompt_version: PromptVersion = None,
+    max_tokens: MaxTokens = None,
+    scope: Scope = None,
+) -> None:
+    """Write the first round of request bodies, exactly as a realtime run would send them."""
+    from extractor.batchfiles import prepare
+    from extractor.report import round_lines
+
+    settings = _settings(
+        base_url=base_url, model=model, backend=backend, strategy=strategy, prompt_version=prompt_version,
+        max_tokens=max_tokens, scope=scope,
+    )  # fmt: skip
+    for line in round_lines(prepare(paths, out_file, settings)):
+        console.print(line, highlight=False, markup=False)
+
+
+@batch_app.command("collect")
+def batch_collect(
+    results: Annotated[list[Path], typer.Argument(help="The results files of every round so far.")],
+    corpus: Annotated[list[Path], Opt("--corpus", help="The PATHS given to `batch prepare` (repeatable).")],
+    out_dir: Annotated[Path, Opt("--out", help="Directory for the four JSONL files.")] = Path("out"),
+    next_file: Annotated[Path, Opt("--next", help="Where calls still to ask go.")] = Path("next-batch.jsonl"),
+    base_url: BaseUrl = None,
+    model: Model = None,
+    backend: Backend = None,
+    strategy: Strategy = None,
+    prompt_version: PromptVersion = None,
+    max_tokens: MaxTokens = None,
+    strict: Strict = False,
+    scope: Scope = None,
+    prices: Prices = None,
+) -> None:
+    """Validate and post-process the answers; write finished articles and the next batch file.
+
+    Exit code 0: every article is complete; 1: some failed; 3: some are pending (send --next, collect again).
+    """
+    from extractor.batchfiles import collect
+    from extractor.report import round_lines
+
+    settings = _settings(
+        base_url=base_url, model=model, backend=backend, strategy=strategy, prompt_version=prompt_version,
+        max_tokens=max_tokens, strict=strict or None, scope=scope, prices=prices,
+    )  # fmt: skip
+    done = collect(results, corpus, out_dir, next_file, settings)
+    out.print(summary_table(done.report))
+    for line in [*problems(done.report), *round_lines(done)]:
+        console.print(line, highlight=False, markup=False)
+    raise typer.Exit(3 if done.pending else 0 if done.report.all_ok else 1)
 
 
 @cache_app.command("stats")

@@ -10,6 +10,8 @@ from typing import Any
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 LOCAL_BACKEND = "llama_cpp"
+LOCAL_ENDPOINT_PREFIX = "local:"  # the endpoint identity of the embedded model (free: extractor.cost)
+ENGINES = ("local", "ray")
 
 
 def default_cache_dir() -> Path:
@@ -47,6 +49,8 @@ class Settings:
     local_model: Path | None = None
     models_dir: Path | None = None  # where assembled GGUF weights live (default: cache_dir/models)
     replay: bool = False  # answers come from a cassette: start no server, dial nothing
+    prices: Path | None = None  # a price table whose rows override the packaged one (extractor.cost)
+    engine: str = "local"  # one of ENGINES: threads in this process, or Ray actors (extractor.engines.ray_engine)
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the non-None values of `changes` applied."""
@@ -59,6 +63,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     cache = env.get("EXTRACTOR_CACHE_DIR")
     local_model = env.get("EXTRACTOR_LOCAL_MODEL")
     models_dir = env.get("EXTRACTOR_MODELS_DIR")
+    prices = env.get("EXTRACTOR_PRICES")
     return Settings(
         base_url=env.get("EXTRACTOR_BASE_URL") or env.get("OPENAI_BASE_URL") or None,
         api_key=env.get("OPENAI_API_KEY") or None,
@@ -68,4 +73,5 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         cache_dir=Path(cache) if cache else default_cache_dir(),
         local_model=Path(local_model) if local_model else None,
         models_dir=Path(models_dir) if models_dir else None,
+        prices=Path(prices) if prices else None,
     )

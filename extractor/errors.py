@@ -7,6 +7,7 @@ ExtractorError
 ├── LLMError            the model call failed after retries/re-asks
 │   └── TransportError  network, timeout, 5xx, 429 (retried first)
 ├── RunStoppedError     the run is stopping (Ctrl-C, a budget): the article is not done
+├── AnswerPendingError  a provider batch file has no answer for a call yet (its article waits a round)
 ├── LocalServerError    the embedded llama.cpp server would not start
 │   └── SchemaNotEnforcedError  the server ignores the JSON schema
 └── GoldError           a gold annotation file is invalid
@@ -47,6 +48,10 @@ class TransportError(LLMError):
 
 class RunStoppedError(ExtractorError):
     pass
+
+
+class AnswerPendingError(ExtractorError):
+    """A call has no answer in the batch results yet: it goes into the next batch file; the article is pending."""
 
 
 class LocalServerError(ExtractorError):

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from extractor.annotate.run import annotate_story
 from extractor.corpus import SkippedInput
+from extractor.cost import PriceTable, target_cost
 from extractor.errors import ExtractorError, LLMError
 from extractor.focus import meeting_paragraphs
 from extractor.injection import addressed_spans, article_flag, screen_records
@@ -50,6 +51,7 @@ class RunPlan:
     strict: bool = False
     paragraph_prompts: list[tuple[PromptTemplate, type[BaseModel]]] = field(default_factory=list)
     scope: Scope = field(default_factory=default_scope)
+    prices: PriceTable = field(default_factory=dict)  # extractor.cost.load_prices; empty = every cost unknown
 
     @property
     def label(self) -> str:
@@ -140,6 +142,7 @@ def _result(
         prompt=plan.label,
         prompt_hash=combined_hash(hashes) if hashes else None,
         usage=usage,
+        cost_usd=target_cost(usage, plan.target, plan.prices),
         cache_hit=usage.calls == 0 and usage.cache_hits > 0,
         external_id=article.external_id,
         url=article.url,

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 
 from extractor.batch import BatchReport
 from schemas import ArticleStatus
+
+if TYPE_CHECKING:
+    from extractor.batchfiles import BatchRound
 
 _STATUS_STYLE = {
     ArticleStatus.ok: "green", ArticleStatus.failed: "red", ArticleStatus.skipped: "yellow",
@@ -41,12 +46,19 @@ def summary_table(report: BatchReport) -> Table:
          " / ".join(str(report.records[k]) for k in ("meetings", "statements", "positions"))),
         ("tokens (prompt / completion)", f"{usage.prompt_tokens} / {usage.completion_tokens}"),
         ("LLM calls / cache hits", f"{usage.calls} / {usage.cache_hits}"),
+        ("cost (USD)", format_cost(report.cost_usd, report.model)),
         ("articles fully from cache", f"{report.from_cache}/{report.count(ArticleStatus.ok)}"),
         ("wall time", f"{report.wall_seconds:.1f} s"),
     ]  # fmt: skip
     for what, value in rows:
         table.add_row(what, value)
     return table
+
+
+def format_cost(dollars: float | None, model: str) -> str:
+    if dollars is None:
+        return f"unknown: no price for {model} (add it with --prices FILE)"
+    return f"${dollars:,.4f}" if dollars >= 0.01 or dollars == 0 else f"${dollars:.6f}"
 
 
 def problems(report: BatchReport) -> list[str]:
@@ -71,3 +83,18 @@ def problems(report: BatchReport) -> list[str]:
 
 def _name(source: str) -> str:
     return source.rsplit("/", 1)[-1]
+
+
+def round_lines(done: BatchRound) -> list[str]:
+    """What a `batch prepare` / `batch collect` round did, for the terminal."""
+    finished = len(done.outcomes)
+    lines = [f"articles complete: {finished} / {finished + done.pending} (pending: {done.pending})"]
+    if done.batch_files:
+        files = ", ".join(str(path) for path in done.batch_files)
+        lines.append(f"wrote {done.requests} request(s) to {files}: send it, then collect with its results")
+    if done.unused_results:
+        lines.append(
+            f"{done.unused_results} result(s) answered no call: were they prepared from this corpus with the same "
+            "--model, --backend, --strategy and --prompt-version?"
+        )
+    return lines

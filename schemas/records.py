@@ -166,6 +166,9 @@ class ArticleResult(_Record):
     prompt: str | None = None
     prompt_hash: str | None = None
     usage: Usage = Field(default_factory=Usage)
+    cost_usd: float | None = Field(
+        default=None, description="US dollars the article's calls cost at the run's price table; null = no price."
+    )
     cache_hit: bool = False
     stories: int = 1
     flags: list[Flag] = Field(default_factory=list)

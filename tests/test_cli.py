@@ -8,6 +8,8 @@ import pytest
 
 from extractor.errors import ConfigError
 from extractor.llm import local_server
+from tests.fakes.batch_results import run_batch_file
+from tests.fakes.openai_server import FakeOpenAIServer
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -48,5 +50,19 @@ def test_no_endpoint_and_no_local_extra_says_what_to_install(monkeypatch: pytest
 def test_help_lists_the_commands() -> None:
     done = _cli("--help")
     assert done.returncode == 0
-    for command in ("run", "eval", "cache", "local", "schemas"):
+    for command in ("run", "eval", "cache", "local", "schemas", "batch"):
         assert command in done.stdout
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_batch_collect_says_what_is_pending_and_exits_3(tmp_path: Path, corpus_dir: Path) -> None:
+    with FakeOpenAIServer() as server:
+        target = ("--base-url", server.base_url, "--model", "fake-model")
+        prepared = _cli("batch", "prepare", str(corpus_dir), "--out", str(tmp_path / "b0.jsonl"), *target)
+        assert prepared.returncode == 0 and "articles complete: 0 / 5 (pending: 5)" in prepared.stderr
+        run_batch_file(tmp_path / "b0.jsonl", tmp_path / "r0.jsonl", server.base_url)
+    collected = _cli("batch", "collect", str(tmp_path / "r0.jsonl"), "--corpus", str(corpus_dir),
+                     "--out", str(tmp_path / "out"), "--next", str(tmp_path / "b1.jsonl"), *target)  # fmt: skip
+    assert collected.returncode == 3, collected.stderr
+    assert "articles complete: 1 / 5 (pending: 4)" in collected.stderr and (tmp_path / "b1.jsonl").is_file()
+    assert len((tmp_path / "out" / "articles.jsonl").read_text().splitlines()) == 1

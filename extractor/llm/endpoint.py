@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import httpx2
 import openai
 
-from extractor.config import DEFAULT_OPENAI_MODEL, LOCAL_BACKEND, Settings
+from extractor.config import DEFAULT_OPENAI_MODEL, LOCAL_BACKEND, LOCAL_ENDPOINT_PREFIX, Settings
 from extractor.errors import ConfigError
 from extractor.llm.backends import get_backend, infer_backend
 from extractor.llm.cache import ResponseCache, open_or_warn
@@ -125,6 +125,15 @@ def _remote_client(settings: Settings, cache: ResponseCache | None) -> LLMClient
     )
 
 
+def batch_client(settings: Settings) -> LLMClient:
+    """A client for provider batch files: the remote endpoint's model and body shape, no cache, never dialled.
+
+    Answers come from `LLMClient.answers` (`extractor.llm.batchfile`); without `--base-url` the target is
+    OpenAI's Batch API.
+    """
+    return _remote_client(settings, None)
+
+
 def _is_openai(url: str) -> bool:
     return urlparse(url).hostname == "api.openai.com"
 
@@ -153,7 +162,7 @@ def _local_client(settings: Settings, cache: ResponseCache | None) -> Iterator[L
             connect=connect,
             backend=get_backend(LOCAL_BACKEND),
             model=identity,
-            endpoint=f"local:{identity}",
+            endpoint=f"{LOCAL_ENDPOINT_PREFIX}{identity}",
             cache=cache,
             max_reasks=settings.max_reasks,
             retry=retry_policy(settings),

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import instructor
 import openai
@@ -29,6 +29,12 @@ from extractor.validation import checking_against
 from schemas import Usage
 
 
+class AnswerSource(Protocol):
+    """Answers request bodies instead of the network (provider batch files: `extractor.llm.batchfile`)."""
+
+    def answer(self, body: dict[str, Any]) -> Any: ...
+
+
 @dataclass
 class LLMClient:
     """A configured endpoint: how to reach it, its backend row, and limits.
@@ -36,7 +42,9 @@ class LLMClient:
     `connect` is called on the first cache miss only, so a run served wholly
     from the cache never starts a local server or opens a connection. Once
     closed, a client never connects again: a worker still running when the
-    run stops gets `RunStoppedError`, not a fresh server.
+    run stops gets `RunStoppedError`, not a fresh server. With `answers` set,
+    the body that would be sent is answered by that source and nothing is
+    dialled.
     """
 
     connect: Callable[[], openai.OpenAI]
@@ -50,6 +58,7 @@ class LLMClient:
     sleep: Callable[[float], object] = time.sleep
     answered: bool = False  # the endpoint has answered at least once (refused before that = nothing listens)
     unreachable: bool = False  # refused before it ever answered: the run should stop, not fail every article
+    answers: AnswerSource | None = None
     _sdk: openai.OpenAI | None = field(default=None, repr=False)
     _connect_error: ExtractorError | None = field(default=None, repr=False)
     _closed: bool = field(default=False, repr=False)
@@ -165,24 +174,29 @@ def _salvage(exc: InstructorRetryException, request: LLMRequest) -> BaseModel | 
 
 
 def _send(client: LLMClient, request: LLMRequest, meter: _UsageMeter, body: dict[str, Any]) -> Any:
-    """The single HTTP call, retried on transport faults only."""
+    """The single HTTP call (or its answer from a batch file), retried on transport faults only."""
     body = client.backend.shape_body(body, request.response_model)
     if not client.backend.sends_seed:
         body.pop("seed", None)
-    tokens = _estimated_tokens(body)
+    if client.answers is not None:
+        completion = client.answers.answer(body)
+    else:
+        tokens = _estimated_tokens(body)
 
-    def attempt() -> Any:
-        if client.limiter is not None:
-            client.limiter.acquire(tokens)
-        try:
-            return client.sdk.chat.completions.create(**body)
-        except openai.RateLimitError as exc:
-            if client.limiter is not None:  # every worker slows down, not just this one
-                client.limiter.pause(retry_after_seconds(exc) or 1.0)
-            raise
+        def attempt() -> Any:
+            if client.limiter is not None:
+                client.limiter.acquire(tokens)
+            try:
+                return client.sdk.chat.completions.create(**body)
+            except openai.RateLimitError as exc:
+                if client.limiter is not None:  # every worker slows down, not just this one
+                    client.limiter.pause(retry_after_seconds(exc) or 1.0)
+                raise
 
-    completion = call_with_retries(attempt, client.retry, endpoint_answered=lambda: client.answered, sleep=client.sleep)
-    client.answered = True
+        completion = call_with_retries(
+            attempt, client.retry, endpoint_answered=lambda: client.answered, sleep=client.sleep
+        )
+        client.answered = True
     meter.add(completion)
     return completion
 
