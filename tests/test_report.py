@@ -40,4 +40,5 @@ def test_a_round_says_how_many_articles_are_complete_and_what_to_send_next() -> 
     lines = round_lines(done)
     assert lines[0] == "articles complete: 1 / 3 (pending: 2)"
     assert "wrote 3 request(s) to n.jsonl" in lines[1]
-    assert any("answered no call" in line for line in round_lines(BatchRound(done.report, [], [], 0, 0, unused_results=4)))
+    unused = BatchRound(done.report, [], [], 0, 0, unused_results=4)
+    assert any("answered no call" in line for line in round_lines(unused))
