@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from extractor.config import Settings
 from extractor.corpus import SkippedInput, load_corpus
+from extractor.dataset.write import write_events
 from extractor.llm.endpoint import open_client
 from extractor.llm.replay import cassette
 from extractor.llm.seam import LLMClient
@@ -123,6 +124,7 @@ def run_corpus(
         outcomes, model = extract_articles(articles, settings, on_done)
     report = BatchReport(outcomes, skipped, time.monotonic() - started, model)
     report.files = write_outputs(out_dir, tables(report))
+    report.files.append(write_events(out_dir, tables(report)))
     return report
 
 
