@@ -125,8 +125,8 @@ def merge_participants(mentions: Sequence[Mention]) -> list[EventParticipant]:
     for side, record_id in unnamed:
         host = next((p for p in people.values() if p.country and p.country == side.country), None)
         if host is None:
-            host = offices.setdefault(side.country or side.ref.name_as_written,
-                                      EventParticipant(name=side.ref.name_as_written, country=side.country))  # fmt: skip
+            blank = EventParticipant(name=side.ref.name_as_written, country=side.country)
+            host = offices.setdefault(side.country or side.ref.name_as_written, blank)
         _add(host, side, record_id)
     return [*people.values(), *offices.values()]
 
