@@ -180,6 +180,28 @@ def export(
     out.print(export_summary(tables, paths), highlight=False)
 
 
+@app.command("review")
+def review(
+    out_dir: Annotated[Path, typer.Argument(help="Output directory of a run.")],
+    html: Annotated[Path, Opt("--html", help="The HTML file to write.")] = Path("review.html"),
+    base: Annotated[Path, Opt(help="Directory the articles' source paths are relative to.")] = Path("."),
+) -> None:
+    """Write one self-contained HTML page to check every record against its article."""
+    from extractor.dataset.load import load_output
+    from extractor.dataset.review import render_review, review_data
+    from extractor.dataset.texts import load_texts
+    from extractor.dataset.write import events_of
+    from extractor.output import write_atomic
+
+    output = load_output(out_dir)
+    if not output.events:
+        output.events = events_of(output)
+    texts = load_texts(output.articles, base)
+    write_atomic(html, render_review(review_data(output, texts), title=f"extractor review: {out_dir}"))
+    out.print(f"{len(output.articles)} articles ({len(texts)} with text), {len(output.events)} events", highlight=False)
+    console.print(f"wrote {html}", highlight=False)
+
+
 @app.command("schemas")
 def export_schemas(directory: Annotated[Path, Opt()] = Path("schemas/json")) -> None:
     """Write each model's JSON Schema (checked in; a test fails when stale)."""
