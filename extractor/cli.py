@@ -184,7 +184,7 @@ def export(
 def review(
     out_dir: Annotated[Path, typer.Argument(help="Output directory of a run.")],
     html: Annotated[Path, Opt("--html", help="The HTML file to write.")] = Path("review.html"),
-    base: Annotated[Path, Opt(help="Directory the articles' source paths are relative to.")] = Path("."),
+    base: Annotated[Path, Opt(help="Directory the articles' source paths are relative to.")] = Path(),
 ) -> None:
     """Write one self-contained HTML page to check every record against its article."""
     from extractor.dataset.load import load_output

@@ -77,15 +77,16 @@ def _position(p: PositionRecord, event: str | None) -> dict[str, Any]:
 def review_data(output: OutputSet, texts: Mapping[str, str]) -> dict[str, Any]:
     event_of = {m.record_id: e.id for e in output.events for m in e.mentions}
     event_of |= {i: e.id for e in output.events for i in (*e.statement_ids, *e.position_ids)}
-    records = [_meeting(m, event_of.get(m.id)) for m in output.meetings]
+    records: list[dict[str, Any]] = [_meeting(m, event_of.get(m.id)) for m in output.meetings]
     records += [_statement(s, event_of.get(s.id)) for s in output.statements]
     records += [_position(p, event_of.get(p.id)) for p in output.positions]
     articles = [
-        {"id": a.id, "title": a.title, "source": a.source, "published": a.published.isoformat() if a.published else None,
-         "status": a.status.value, "text": texts.get(a.id), "flags": _flags(a.flags)}
+        {"id": a.id, "title": a.title, "source": a.source,
+         "published": a.published.isoformat() if a.published else None, "status": a.status.value,
+         "text": texts.get(a.id), "flags": _flags(a.flags)}
         for a in output.articles
     ]  # fmt: skip
-    events = [
+    events: list[dict[str, Any]] = [
         {"id": e.id, "status": e.status.value, "date": e.date.iso, "precision": e.date.precision.value,
          "participants": [p.name for p in e.participants], "code": e.codes.cameo, "flags": _flags(e.flags),
          "mentions": [{"record": m.record_id, "article": m.article_id, "date": m.date} for m in e.mentions],

@@ -183,6 +183,19 @@ reason:string:what is wrong, for a person
 """)
 
 
+TABLE_DOCS: tuple[tuple[str, str, tuple[Column, ...]], ...] = (
+    ("articles", "one row per article (also failed and skipped ones)", ARTICLES),
+    ("meetings", "one row per meeting record", MEETINGS),
+    ("participants", "one row per participant of a meeting record", PARTICIPANTS),
+    ("statements", "one row per statement record", STATEMENTS),
+    ("positions", "one row per position record", POSITIONS),
+    ("events", "one row per event", EVENTS),
+    ("event_mentions", "one row per (event, meeting record)", EVENT_MENTIONS),
+    ("flags", "one row per flag of an article, record or event", FLAGS),
+)
+
+
+
 def _evidence(spans: Sequence[EvidenceSpan]) -> str:
     return "\n".join(span.text for span in spans)
 
@@ -320,17 +333,23 @@ def build_tables(output: OutputSet) -> list[Table]:
         for s in output.statements
     ]
     positions = [_position_row(p, position_event.get(p.id)) for p in output.positions]
-    build: list[tuple[str, str, tuple[Column, ...], Callable[[], list[Row]]]] = [
-        ("articles", "one row per article", ARTICLES, lambda: _article_rows(output)),
-        ("meetings", "one row per meeting record", MEETINGS,
-         lambda: [_meeting_row(m, event_of.get(m.id)) for m in output.meetings]),
-        ("participants", "one row per participant of a meeting record", PARTICIPANTS,
-         lambda: [r for m in output.meetings for r in _participant_rows(m, event_of.get(m.id))]),
-        ("statements", "one row per statement record", STATEMENTS, lambda: statements),
-        ("positions", "one row per position record", POSITIONS, lambda: positions),
-        ("events", "one row per event", EVENTS, lambda: [_event_row(e) for e in output.events]),
-        ("event_mentions", "one row per (event, meeting record)", EVENT_MENTIONS,
-         lambda: [r for e in output.events for r in _mention_rows(e)]),
-        ("flags", "one row per flag of an article, record or event", FLAGS, lambda: _flag_rows(output)),
-    ]  # fmt: skip
-    return [Table(name, doc, columns, make()) for name, doc, columns, make in build]
+    rows: dict[str, Callable[[], list[Row]]] = {
+        "articles": lambda: _article_rows(output),
+        "meetings": lambda: [_meeting_row(m, event_of.get(m.id)) for m in output.meetings],
+        "participants": lambda: [r for m in output.meetings for r in _participant_rows(m, event_of.get(m.id))],
+        "statements": lambda: statements,
+        "positions": lambda: positions,
+        "events": lambda: [_event_row(e) for e in output.events],
+        "event_mentions": lambda: [r for e in output.events for r in _mention_rows(e)],
+        "flags": lambda: _flag_rows(output),
+    }
+    return [Table(name, doc, columns, rows[name]()) for name, doc, columns in TABLE_DOCS]
+
+
+def columns_markdown() -> str:
+    """The column reference of docs/exports.md (a test keeps the two equal)."""
+    parts = []
+    for name, doc, columns in TABLE_DOCS:
+        rows = "".join(f"| `{c.name}` | {c.kind} | {c.doc} |\n" for c in columns)
+        parts.append(f"### `{name}`: {doc}\n\n| column | type | meaning |\n| --- | --- | --- |\n{rows}")
+    return "\n".join(parts)

@@ -103,3 +103,10 @@ def test_duckdb_keeps_the_declared_types(tmp_path: Path) -> None:
 def test_an_unknown_format_is_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="choose one of csv, parquet, sqlite, duckdb"):
         export_tables([], "xlsx", tmp_path)
+
+
+def test_the_column_reference_in_docs_is_current() -> None:
+    from extractor.dataset.tables import columns_markdown
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "exports.md").read_text(encoding="utf-8")
+    assert docs.endswith(columns_markdown()), "docs/exports.md is stale: regenerate its Columns section"
