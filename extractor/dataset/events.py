@@ -52,22 +52,30 @@ def _order(mention: Mention) -> tuple[str, str]:
     return mention.iso or "~", mention.id
 
 
+def _years(mention: Mention) -> list[str]:
+    """Index years a dated mention may share a group in (the year before and after catch day tolerances)."""
+    year = int((mention.iso or "0")[:4])
+    return [str(y) for y in (year - 1, year, year + 1)]
+
+
 def group_mentions(mentions: Sequence[Mention], rules: EventRules) -> list[list[Mention]]:
     groups: list[list[Mention]] = []
-    by_key: dict[str, list[int]] = {}  # person key → groups naming that person: only those are compared
+    index: dict[tuple[str, str], list[int]] = {}  # (person key, year) → groups: only those are compared
     for mention in sorted(mentions, key=_order):
         home = None
         if identified(mention) and mention.iso is not None:
-            candidates = sorted({i for s in mention.sides if s.key for i in by_key.get(s.key, [])})
+            keys = [(s.key, y) for s in mention.sides if s.key for y in _years(mention)]
+            candidates = sorted({i for k in keys for i in index.get(k, [])})
             home = next((i for i in candidates if _fits(groups[i], mention, rules)), None)
         if home is None:
             groups.append([mention])
             home = len(groups) - 1
         else:
             groups[home].append(mention)
-        for side in mention.sides:
-            if side.key and home not in by_key.setdefault(side.key, []):
-                by_key[side.key].append(home)
+        if mention.iso is not None:
+            for side in mention.sides:
+                if side.key and home not in index.setdefault((side.key, mention.iso[:4]), []):
+                    index[(side.key, mention.iso[:4])].append(home)
     return groups
 
 

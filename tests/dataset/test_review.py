@@ -147,3 +147,28 @@ def test_events_view_links_mentions_to_their_highlights(page: Page) -> None:
     assert page.locator("#article-title").inner_text() == "Title a2"
     selected = page.locator("#article-text mark.selected")
     assert selected.count() == 1 and selected.get_attribute("data-ids") == "a2:s0:meeting:0"
+
+
+def test_a_5000_article_output_opens_and_pages(browser: Browser, tmp_path: Path) -> None:
+    names = ["Alice Smith", "Bruno Keller", "Chen Lan", "Dara Okafor"]
+    text = "Alice Smith met Bruno Keller. " * 20
+    meetings = [
+        _spanned(meeting(f"x{i:04d}:s0:meeting:0", [names[i % 4], names[(i + 1) % 4]], f"20{30 + i % 20}-03-04"),
+                 text, "Alice Smith met Bruno Keller.")
+        for i in range(5000)
+    ]  # fmt: skip
+    articles = [article(f"x{i:04d}", "2030-03-05") for i in range(5000)]
+    output = OutputSet(articles, meetings)
+    output.events = build_events(meetings, articles=articles)
+    path = tmp_path / "big.html"
+    path.write_text(render_review(review_data(output, {a.id: text for a in articles})), encoding="utf-8")
+    tab = browser.new_page()
+    tab.goto(path.as_uri(), timeout=30_000)
+    assert tab.locator("#list li").count() == 50  # one page of the list, not 5,000 items
+    assert "page 1 of 100" in tab.locator("#page-info").inner_text()
+    for _ in range(3):
+        tab.locator("#next").click()
+    tab.locator("#list li").first.click()
+    assert tab.locator("#article-title").inner_text() == "Title x0150"
+    assert tab.locator('#article-text mark[data-ids~="x0150:s0:meeting:0"]').count() == 1
+    tab.close()
