@@ -18,13 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from extractor.countries import CountryTable, default_countries
-from extractor.errors import ConfigError
+from extractor.datafiles import load_yaml_model
 from schemas import (
     ActorRef,
     ContactCodes,
@@ -118,31 +116,14 @@ class StanceTable(_Strict):
                            basis=f"stance '{stance.value}'")  # fmt: skip
 
 
-def _load(path: Path, model: type[_Strict]) -> Any:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the code table ({exc.strerror or exc})") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML ({getattr(exc, 'problem', None) or exc})") from exc
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"]) or "top level"
-        raise ConfigError(f"{path}: {where}: {error['msg']}; see the header of {path.name}") from exc
-
-
 @lru_cache(maxsize=4)
 def contact_table(path: Path = CODES_DIR / "contacts.yaml") -> ContactTable:
-    table: ContactTable = _load(path, ContactTable)
-    return table
+    return load_yaml_model(path, ContactTable, "the code table")
 
 
 @lru_cache(maxsize=4)
 def stance_table(path: Path = CODES_DIR / "stances.yaml") -> StanceTable:
-    table: StanceTable = _load(path, StanceTable)
-    return table
+    return load_yaml_model(path, StanceTable, "the code table")
 
 
 @dataclass(frozen=True)

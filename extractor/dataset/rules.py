@@ -5,10 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from extractor.errors import ConfigError
+from extractor.datafiles import load_yaml_model
 
 DEFAULT_RULES_PATH = Path(__file__).resolve().parents[1] / "data" / "events.yaml"
 
@@ -23,18 +22,7 @@ class EventRules(BaseModel):
 
 
 def load_rules(path: Path | None = None) -> EventRules:
-    source = path or DEFAULT_RULES_PATH
-    try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
-        return EventRules.model_validate(raw)
-    except OSError as exc:
-        raise ConfigError(f"{source}: cannot read the event rules ({exc.strerror or exc})") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: invalid YAML ({getattr(exc, 'problem', None) or exc})") from exc
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"]) or "top level"
-        raise ConfigError(f"{source}: {where}: {error['msg']}; see the header of events.yaml") from exc
+    return load_yaml_model(path or DEFAULT_RULES_PATH, EventRules, "the event rules")
 
 
 @lru_cache(maxsize=1)
