@@ -21,6 +21,8 @@ from extractor.budget import Budget
 from extractor.config import Settings
 from extractor.corpus import SkippedInput, count_articles, input_files, iter_corpus
 from extractor.cost import load_prices, total_cost
+from extractor.dataset.load import load_output
+from extractor.dataset.write import events_of, write_event_file
 from extractor.journal import Entry, Journal, MergeNote, locked, write_final
 from extractor.llm.endpoint import open_client
 from extractor.llm.replay import cassette
@@ -212,6 +214,8 @@ def run_corpus(
             log.info("stopped: %s", stop.reason)
         report.files, report.merge = write_final(out_dir, journal, skipped)
         journal.remove()
+        # Events are across articles: built from the finished files, not from the stream.
+        report.files.append(write_event_file(out_dir, events_of(load_output(out_dir, with_events=False))))
     report.wall_seconds = time.monotonic() - started
     counts = " / ".join(f"{report.count(s)} {s.value}" for s in ArticleStatus)
     log.info("done in %.1f s: %s; %s", report.wall_seconds, counts, dict(report.records))

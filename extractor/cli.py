@@ -292,6 +292,62 @@ def evaluate(
             out.print(renderable)
 
 
+@app.command("events")
+def events(out_dir: Annotated[Path, typer.Argument(help="Output directory of a run.")]) -> None:
+    """Group the run's meetings into events across articles; (re)write OUT_DIR/events.jsonl."""
+    from extractor.dataset.load import load_output
+    from extractor.dataset.summary import events_summary
+    from extractor.dataset.write import events_of, write_event_file
+
+    output = load_output(out_dir, with_events=False)
+    found = events_of(output)
+    out.print(events_summary(found, len(output.meetings)), highlight=False)
+    console.print(f"wrote {write_event_file(out_dir, found)}", highlight=False)
+
+
+@app.command("export")
+def export(
+    out_dir: Annotated[Path, typer.Argument(help="Output directory of a run.")],
+    to: Annotated[str, Opt("--to", help="csv | parquet | sqlite | duckdb")] = "csv",
+    dest: Annotated[Path | None, Opt(help="Directory (csv, parquet) or database file (sqlite, duckdb).")] = None,
+) -> None:
+    """Write tidy tables (articles, meetings, participants, statements, positions, events, event_mentions, flags)."""
+    from extractor.dataset.export import default_destination, export_tables
+    from extractor.dataset.load import load_output
+    from extractor.dataset.summary import export_summary
+    from extractor.dataset.tables import build_tables
+    from extractor.dataset.write import events_of
+
+    output = load_output(out_dir)
+    if not output.events:
+        output.events = events_of(output)
+    tables = build_tables(output)
+    paths = export_tables(tables, to, dest or default_destination(out_dir, to))
+    out.print(export_summary(tables, paths), highlight=False)
+
+
+@app.command("review")
+def review(
+    out_dir: Annotated[Path, typer.Argument(help="Output directory of a run.")],
+    html: Annotated[Path, Opt("--html", help="The HTML file to write.")] = Path("review.html"),
+    base: Annotated[Path, Opt(help="Directory the articles' source paths are relative to.")] = Path(),
+) -> None:
+    """Write one self-contained HTML page to check every record against its article."""
+    from extractor.dataset.load import load_output
+    from extractor.dataset.review import render_review, review_data
+    from extractor.dataset.texts import load_texts
+    from extractor.dataset.write import events_of
+    from extractor.output import write_atomic
+
+    output = load_output(out_dir)
+    if not output.events:
+        output.events = events_of(output)
+    texts = load_texts(output.articles, base)
+    write_atomic(html, render_review(review_data(output, texts), title=f"extractor review: {out_dir}"))
+    out.print(f"{len(output.articles)} articles ({len(texts)} with text), {len(output.events)} events", highlight=False)
+    console.print(f"wrote {html}", highlight=False)
+
+
 @app.command("schemas")
 def export_schemas(directory: Annotated[Path, Opt()] = Path("schemas/json")) -> None:
     """Write each model's JSON Schema (checked in; a test fails when stale)."""

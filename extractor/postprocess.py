@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from extractor.codes import code_meeting, code_position, code_statement
 from extractor.ground import align_evidence, demote_unverified_quote
 from extractor.normalize.actors import ActorIndex
 from extractor.normalize.dates import resolve_meeting_date
@@ -79,11 +80,13 @@ def build_records(
     meetings = merge_duplicate_meetings(
         [_meeting(m, f"{prefix}:meeting:{i}", ctx) for i, m in enumerate(extraction.meetings)]
     )
+    meetings = [m.model_copy(update={"codes": code_meeting(m)}) for m in meetings]
     statements = [
         _statement(s, f"{prefix}:statement:{i}", ctx, [m.id for m in meetings])
         for i, s in enumerate(extraction.statements)
     ]
     positions = [_position(p, f"{prefix}:position:{i}", ctx) for i, p in enumerate(extraction.positions)]
+    statements = [s.model_copy(update={"codes": code_statement(s, positions)}) for s in statements]
     records = RecordSet(meetings, statements, positions)
     return drop_ungrounded(records) if strict else records
 
@@ -139,10 +142,11 @@ def _statement(statement: Statement, record_id: str, ctx: _Context, meeting_ids:
 
 def _position(position: Position, record_id: str, ctx: _Context) -> PositionRecord:
     evidence, flags = ground_evidence(position.evidence, ctx.article.text)
-    return PositionRecord(
+    record = PositionRecord(
         id=record_id, article_id=ctx.article.id, story=ctx.story.index, position=position, evidence=evidence,
         flags=flags, provenance=ctx.provenance, holder=ctx.match(position.holder),
     )  # fmt: skip
+    return record.model_copy(update={"codes": code_position(record)})
 
 
 def _participant_key(record: MeetingRecord) -> frozenset[str]:

@@ -403,3 +403,63 @@ display(HTML(
     table_html(("type", "in A", "in B", "added in B", "removed from A"), summary)
     + (table_html(("change", "type", "record", "key fields"), changes) if changes else "<p>No record changed.</p>")
 ))  # fmt: skip
+
+# %% [markdown]
+# ## The dataset: events over time and by actor pair
+#
+# One article is not a dataset. This section runs all five seed articles again on the answers recorded for the
+# replay tests (`cassettes/test_seed_articles/`: no model, no network, in every `MODE`), groups their meetings
+# into events across articles, exports the tidy tables to Parquet (`extractor export --to parquet` does the
+# same) and reads them back with pandas.
+
+# %%
+import tempfile
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from extractor.batch import run_corpus
+from extractor.dataset.events import build_events
+from extractor.dataset.export import export_tables
+from extractor.dataset.load import OutputSet, load_output
+from extractor.dataset.tables import build_tables
+
+SEED_CASSETTES = ROOT / "cassettes" / "test_seed_articles"
+work = Path(tempfile.mkdtemp(prefix="notebook-events-"))
+runs = OutputSet()
+for seed in sorted((ROOT / "corpus").glob("*.txt")):
+    seed_cassette = SEED_CASSETTES / f"test_seed_article[{seed.name}].yaml"
+    run_corpus([seed], work / seed.stem, Settings(max_transport_retries=0), replay=seed_cassette)
+    one = load_output(work / seed.stem, with_events=False)
+    runs.articles += one.articles
+    runs.meetings += one.meetings
+    runs.statements += one.statements
+    runs.positions += one.positions
+runs.events = build_events(runs.meetings, runs.statements, runs.positions, runs.articles)
+export_tables(build_tables(runs), "parquet", work / "parquet")
+events = pd.read_parquet(work / "parquet" / "events.parquet")
+participants = pd.read_parquet(work / "parquet" / "participants.parquet")
+print(f"{len(runs.articles)} articles, {len(runs.meetings)} meeting records, {len(events)} events")
+display(HTML(events[["event_id", "status", "date", "participants", "mentions", "cameo", "flags"]].to_html(index=False)))
+
+
+# %%
+def actor_pairs(participants: pd.DataFrame) -> pd.Series:
+    """Events per pair of participants' countries (one pair per event and pair, ISO alpha-3 sorted)."""
+    pairs = []
+    for event, rows in participants.dropna(subset=["event_id", "country"]).groupby("event_id"):
+        countries = sorted(set(rows["country"]))
+        pairs += [(event, f"{a}–{b}") for a, b in itertools.combinations(countries, 2)]
+        pairs += [(event, f"{countries[0]} (domestic)")] if len(countries) == 1 else []
+    return pd.DataFrame(pairs, columns=["event_id", "pair"]).drop_duplicates()["pair"].value_counts()
+
+
+dated = events.dropna(subset=["date"]).assign(month=lambda d: d["date"].str[:7])
+fig, (over_time, by_pair) = plt.subplots(1, 2, figsize=(12, 3.5))
+if len(dated):
+    dated.groupby(["month", "status"]).size().unstack(fill_value=0).plot.bar(ax=over_time, stacked=True)
+over_time.set(title=f"Dated events per month ({len(dated)} of {len(events)} events dated)", xlabel="", ylabel="events")
+actor_pairs(participants).sort_values().plot.barh(ax=by_pair, title="Events by pair of countries")
+by_pair.set(xlabel="events")
+fig.tight_layout()
+plt.show()

@@ -2,6 +2,17 @@
 
 from pydantic import BaseModel
 
+from schemas.codes import ContactCodes, StanceCodes
+from schemas.events import (
+    Disagreement,
+    Event,
+    EventDate,
+    EventLink,
+    EventMention,
+    EventParticipant,
+    EventPlace,
+    ReportedValue,
+)
 from schemas.extraction import (
     ArticleExtraction,
     DatePrecision,
@@ -46,6 +57,7 @@ EXPORTED_MODELS: dict[str, type[BaseModel]] = {
     "statement_record": StatementRecord,
     "position_record": PositionRecord,
     "article_result": ArticleResult,
+    "event": Event,
 }
 
 __all__ = [
@@ -56,7 +68,15 @@ __all__ = [
     "ArticleExtraction",
     "ArticleResult",
     "ArticleStatus",
+    "ContactCodes",
     "DatePrecision",
+    "Disagreement",
+    "Event",
+    "EventDate",
+    "EventLink",
+    "EventMention",
+    "EventParticipant",
+    "EventPlace",
     "EvidenceSpan",
     "Flag",
     "FlagCode",
@@ -72,8 +92,10 @@ __all__ = [
     "PositionList",
     "PositionRecord",
     "Provenance",
+    "ReportedValue",
     "ResolvedDate",
     "Stance",
+    "StanceCodes",
     "Statement",
     "StatementKind",
     "StatementList",

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.codes import ContactCodes, StanceCodes
 from schemas.extraction import DatePrecision, Meeting, Position, Statement
 
 
@@ -76,6 +77,10 @@ class FlagCode(StrEnum):
     # text that speaks to the model (extractor.injection)
     text_addresses_model = "text_addresses_model"
     evidence_addresses_model = "evidence_addresses_model"
+    # events across articles (extractor.dataset.events)
+    event_date_conflict = "event_date_conflict"
+    event_place_conflict = "event_place_conflict"
+    event_format_conflict = "event_format_conflict"
 
 
 class Flag(_Record):
@@ -135,17 +140,20 @@ class MeetingRecord(_GroundedRecord):
     meeting: Meeting
     participants: list[ActorRef] = Field(default_factory=list)
     date: ResolvedDate = Field(default_factory=ResolvedDate)
+    codes: ContactCodes | None = Field(default=None, description="CAMEO 04x and PLOVER CONSULT (docs/codebook.md).")
 
 
 class StatementRecord(_GroundedRecord):
     statement: Statement
     speaker: ActorRef
     meeting_id: str | None = None
+    codes: StanceCodes | None = Field(default=None, description="CAMEO/PLOVER type, only where the mapping is clear.")
 
 
 class PositionRecord(_GroundedRecord):
     position: Position
     holder: ActorRef
+    codes: StanceCodes | None = Field(default=None, description="CAMEO/PLOVER type, only where the mapping is clear.")
 
 
 class ArticleStatus(StrEnum):

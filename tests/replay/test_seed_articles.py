@@ -37,7 +37,9 @@ def _rows(path: Path, model: type) -> list:  # type: ignore[type-arg]
 def _run(name: str, settings: Settings, tmp_path: Path) -> tuple[list[ArticleResult], dict[str, list]]:  # type: ignore[type-arg]
     out = tmp_path / "out"
     report = run_corpus([ROOT / "corpus" / name], out, settings)
-    assert [p.name for p in report.files] == ["articles.jsonl", "meetings.jsonl", "statements.jsonl", "positions.jsonl"]
+    assert [p.name for p in report.files] == [
+        "articles.jsonl", "meetings.jsonl", "statements.jsonl", "positions.jsonl", "events.jsonl"
+    ]
     records = {
         "meetings": _rows(out / "meetings.jsonl", MeetingRecord),
         "statements": _rows(out / "statements.jsonl", StatementRecord),

@@ -1,0 +1,144 @@
+"""Meeting records from all articles → events (docs/codebook.md §12). Pure: records in, events out.
+
+1. Every meeting record becomes a `Mention` (`mentions.make_mention`).
+2. Mentions are taken in date order (undated last, then by record id, so file order does not matter) and each
+   joins the first group of its status class (held · planned or anticipated · cancelled) with every member of
+   which it is `same_meeting`; otherwise it starts a group. Undated mentions and mentions that do not name two
+   sides stay alone: nothing says which meeting they report.
+3. Each group is consolidated (`consolidate`) and coded (`extractor.codes.code_contact`); its id is a hash of
+   its sorted record ids, so the same input gives the same ids in every run.
+4. `links` links anticipated/planned events to the held event they announce, and statements and positions to
+   the events of their meetings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+
+from extractor.codes import ContactFacts, code_contact
+from extractor.countries import CountryTable, default_countries
+from extractor.dataset.consolidate import best_date, best_format, best_place, disagreement_flags, merge_participants
+from extractor.dataset.links import anticipation_links, link_records
+from extractor.dataset.mentions import Mention, identified, make_mention, same_meeting
+from extractor.dataset.rules import EventRules, default_rules
+from schemas import (
+    ArticleResult,
+    DatePrecision,
+    Event,
+    EventLink,
+    EventMention,
+    MeetingRecord,
+    MeetingStatus,
+    PositionRecord,
+    StatementRecord,
+)
+
+STATUS_CLASS = {
+    MeetingStatus.held: "held",
+    MeetingStatus.planned: "upcoming",
+    MeetingStatus.anticipated: "upcoming",
+    MeetingStatus.cancelled: "cancelled",
+}
+
+
+def event_id(record_ids: Iterable[str]) -> str:
+    digest = hashlib.sha256("\n".join(sorted(record_ids)).encode("utf-8")).hexdigest()
+    return f"ev-{digest[:16]}"
+
+
+def _order(mention: Mention) -> tuple[str, str]:
+    return mention.iso or "~", mention.id
+
+
+def _years(mention: Mention) -> list[str]:
+    """Index years a dated mention may share a group in (the year before and after catch day tolerances)."""
+    year = int((mention.iso or "0")[:4])
+    return [str(y) for y in (year - 1, year, year + 1)]
+
+
+def group_mentions(mentions: Sequence[Mention], rules: EventRules) -> list[list[Mention]]:
+    groups: list[list[Mention]] = []
+    index: dict[tuple[str, str], list[int]] = {}  # (person key, year) → groups: only those are compared
+    for mention in sorted(mentions, key=_order):
+        home = None
+        if identified(mention) and mention.iso is not None:
+            keys = [(s.key, y) for s in mention.sides if s.key for y in _years(mention)]
+            candidates = sorted({i for k in keys for i in index.get(k, [])})
+            home = next((i for i in candidates if _fits(groups[i], mention, rules)), None)
+        if home is None:
+            groups.append([mention])
+            home = len(groups) - 1
+        else:
+            groups[home].append(mention)
+        if mention.iso is not None:
+            for side in mention.sides:
+                if side.key and home not in index.setdefault((side.key, mention.iso[:4]), []):
+                    index[(side.key, mention.iso[:4])].append(home)
+    return groups
+
+
+def _fits(group: Sequence[Mention], mention: Mention, rules: EventRules) -> bool:
+    return STATUS_CLASS[group[0].status] == STATUS_CLASS[mention.status] and all(
+        same_meeting(member, mention, rules) for member in group
+    )
+
+
+def _status(group: Sequence[Mention]) -> MeetingStatus:
+    statuses = {m.status for m in group}
+    for status in (MeetingStatus.held, MeetingStatus.planned, MeetingStatus.cancelled):
+        if status in statuses:
+            return status
+    return MeetingStatus.anticipated
+
+
+def _mention(mention: Mention) -> EventMention:
+    record = mention.record
+    return EventMention(
+        article_id=record.article_id, record_id=record.id, status=mention.status, date=mention.iso,
+        date_precision=record.date.precision if mention.iso else DatePrecision.unknown,
+        format=mention.format, place=mention.place.text(), evidence=record.evidence,
+    )  # fmt: skip
+
+
+def build_event(group: Sequence[Mention], links: list[EventLink]) -> Event:
+    date, date_clash = best_date(group)
+    place, place_clash = best_place(group)
+    fmt, format_clash = best_format(group)
+    participants = merge_participants(group)
+    disagreements = [d for d in (date_clash, place_clash, format_clash) if d is not None]
+    facts = ContactFacts(
+        format=fmt,
+        place_country=place.country if place else None,
+        countries=tuple(p.country for p in participants),
+        evidence=tuple(span.text for m in group for span in m.record.evidence),
+    )
+    return Event(
+        id=event_id(m.id for m in group), status=_status(group), participants=participants, date=date,
+        place=place, format=fmt, codes=code_contact(facts), mentions=[_mention(m) for m in group],
+        article_ids=list(dict.fromkeys(m.record.article_id for m in group)), disagreements=disagreements,
+        flags=disagreement_flags(disagreements), links=links,
+    )  # fmt: skip
+
+
+def build_events(
+    meetings: Sequence[MeetingRecord],
+    statements: Sequence[StatementRecord] = (),
+    positions: Sequence[PositionRecord] = (),
+    articles: Sequence[ArticleResult] = (),
+    *,
+    countries: CountryTable | None = None,
+    rules: EventRules | None = None,
+) -> list[Event]:
+    """Every meeting record in exactly one event; events in date order (undated last), then by id."""
+    countries = countries or default_countries()
+    rules = rules or default_rules()
+    published: dict[str, dt.date | None] = {a.id: a.published for a in articles}
+    mentions = [make_mention(r, published.get(r.article_id), countries, rules) for r in meetings]
+    groups = group_mentions(mentions, rules)
+    ids = [event_id(m.id for m in g) for g in groups]
+    links = anticipation_links(groups, ids, rules)
+    events = [build_event(g, links.get(i, [])) for g, i in zip(groups, ids, strict=True)]
+    events = link_records(events, statements, positions)
+    return sorted(events, key=lambda e: (e.date.iso or "~", e.id))
