@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -28,6 +27,7 @@ from extractor.normalize.actors import ActorIndex
 from extractor.postprocess import RecordSet, article_flags, build_records
 from extractor.prompts import PromptTemplate
 from extractor.requests import Target, build_request, merge_responses
+from extractor.runner import StopFlag, run_stream
 from extractor.scope import Scope, default_scope
 from extractor.stories import Story, is_relevant, split_stories
 from schemas import Article, ArticleExtraction, ArticleResult, ArticleStatus, Provenance, Usage
@@ -165,7 +165,7 @@ def run_batch(
     concurrency: int = 1,
     on_done: Callable[[ArticleOutcome], None] | None = None,
 ) -> list[ArticleOutcome]:
-    """Outcomes in input order, whatever order they finish in."""
+    """Outcomes in input order, whatever order they finish in (held in memory: for a few articles)."""
 
     def work(article: Article) -> ArticleOutcome:
         outcome = process_article(article, client, plan)
@@ -173,15 +173,8 @@ def run_batch(
             on_done(outcome)
         return outcome
 
-    pool = ThreadPoolExecutor(max_workers=max(1, concurrency))
-    try:
-        outcomes = list(pool.map(work, articles))
-    except KeyboardInterrupt:
-        # Don't wait: queued articles are simply not done; in-flight ones end when the server goes away.
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)  # no worker may outlive the client it uses
-        raise
-    pool.shutdown(wait=True)
-    return outcomes
+    finished: dict[int, ArticleOutcome] = {}
+    for index, _, outcome in run_stream(articles, work, concurrency, StopFlag()):
+        if outcome is not None:
+            finished[index] = outcome
+    return [finished[index] for index in sorted(finished)]
