@@ -17,7 +17,6 @@ from pydantic import BaseModel
 from extractor.config import Settings
 from extractor.corpus import SkippedInput, load_corpus
 from extractor.llm.endpoint import open_client
-from extractor.llm.replay import cassette
 from extractor.llm.seam import LLMClient
 from extractor.normalize.actors import load_actors
 from extractor.output import write_outputs
@@ -54,6 +53,8 @@ class BatchReport:
 
 @contextlib.contextmanager
 def http_recording(record: Path | None, replay: Path | None) -> Iterator[None]:
+    if record is not None or replay is not None:
+        from extractor.llm.replay import cassette  # vcrpy is slow to import: only for --record/--replay
     if record is not None:
         with cassette(record, record=True):
             yield

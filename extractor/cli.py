@@ -5,18 +5,18 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from extractor.batch import BatchReport, run_corpus
 from extractor.config import Settings, settings_from_env
 from extractor.errors import ExtractorError
-from extractor.llm.cache import ResponseCache
-from extractor.pipeline import ArticleOutcome
-from extractor.report import articles_table, problems, summary_table
+
+if TYPE_CHECKING:  # the library is imported by the commands that use it: `extractor --help` stays fast
+    from extractor.batch import BatchReport
+    from extractor.llm.cache import ResponseCache
+    from extractor.pipeline import ArticleOutcome
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 cache_app = typer.Typer(no_args_is_help=True, help="Inspect or clear the response cache.")
@@ -59,6 +59,8 @@ def run(
         prompt_version=prompt_version, concurrency=concurrency, max_tokens=max_tokens,
         use_cache=False if no_cache else None, strict=strict or None, scope=scope,
     )  # fmt: skip
+    from extractor.report import articles_table, problems, summary_table
+
     report = _run_with_progress(paths, out_dir, settings, record, replay)
     out.print(articles_table(report))
     out.print(summary_table(report))
@@ -71,6 +73,10 @@ def run(
 def _run_with_progress(
     paths: list[Path], out_dir: Path, settings: Settings, record: Path | None, replay: Path | None
 ) -> BatchReport:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from extractor.batch import run_corpus
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("extracting", total=None)
@@ -85,9 +91,15 @@ def _run_with_progress(
         )  # fmt: skip
 
 
+def _response_cache() -> ResponseCache:
+    from extractor.llm.cache import ResponseCache
+
+    return ResponseCache(_settings().cache_dir / "responses")
+
+
 @cache_app.command("stats")
 def cache_stats() -> None:
-    cache = ResponseCache(_settings().cache_dir / "responses")
+    cache = _response_cache()
     for key, value in cache.stats().items():
         out.print(f"{key}: {value}")
     cache.close()
@@ -95,7 +107,7 @@ def cache_stats() -> None:
 
 @cache_app.command("clear")
 def cache_clear() -> None:
-    cache = ResponseCache(_settings().cache_dir / "responses")
+    cache = _response_cache()
     out.print(f"removed {cache.clear()} entries")
     cache.close()
 

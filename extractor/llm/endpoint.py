@@ -28,7 +28,6 @@ from extractor.llm.local_server import (
     stop,
     write_state,
 )
-from extractor.llm.replay import REPLAY_BASE_URL
 from extractor.llm.seam import LLMClient
 from extractor.llm.selftest import check_schema_enforced
 from extractor.llm.weights import DEFAULT_LOCAL_MODEL, ensure_weights, file_sha256, get_spec
@@ -116,6 +115,8 @@ def _local_client(settings: Settings, cache: ResponseCache | None) -> Iterator[L
 
     def connect() -> openai.OpenAI:
         if settings.replay:
+            from extractor.llm.replay import REPLAY_BASE_URL  # imports vcrpy: only when replaying
+
             return sdk_client(REPLAY_BASE_URL, None, settings.timeout_s)
         require_llama_cpp()
         with contextlib.ExitStack() as attempt:  # handed over to `stack` only if the server passes its self-test
