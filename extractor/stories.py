@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -146,6 +147,7 @@ def is_diplomatic(story: Story, cues: CueBook | None = None) -> bool:
     return bool(cues.office_title.search(blob)) or len(name_mentions(blob, cues)) >= cues.data.story.min_names
 
 
+@lru_cache(maxsize=4096)
 def _script(char: str) -> str:
     """The Unicode script of a letter, from its character name ("LATIN", "CJK", "CYRILLIC", ...)."""
     name = unicodedata.name(char, "")
@@ -162,18 +164,20 @@ def non_english_reason(story: Story, cues: CueBook | None = None) -> str | None:
     cues = cues or default_cues()
     settings = cues.data.language
     blob = _blob(story)
-    letters = [ch for ch in blob if ch.isalpha()]
-    if len(letters) < settings.min_letters:
+    # Counted per distinct character (in order of first occurrence, so ties between scripts break as before).
+    letter_counts = {ch: n for ch, n in Counter(blob).items() if ch.isalpha()}
+    letters = sum(letter_counts.values())
+    if letters < settings.min_letters:
         return None
     scripts: dict[str, int] = {}
-    for ch in letters:
+    for ch, n in letter_counts.items():
         script = _script(ch)
-        scripts[script] = scripts.get(script, 0) + 1
-    latin = scripts.get("LATIN", 0) / len(letters)
+        scripts[script] = scripts.get(script, 0) + n
+    latin = scripts.get("LATIN", 0) / letters
     if latin < settings.min_latin_share:
         main = max(scripts.items(), key=lambda item: item[1])[0]
         label = main if len(main) <= 3 else main.title()
-        return f"mostly {label} script ({scripts[main] / len(letters):.0%} of letters; Latin {latin:.0%})"
+        return f"mostly {label} script ({scripts[main] / letters:.0%} of letters; Latin {latin:.0%})"
     words = re.findall(r"[^\W\d_]+", blob)
     english = sum(1 for w in words if w.casefold() in cues.english_function_words) / len(words) if words else 0.0
     if english < settings.min_english_share:
@@ -204,7 +208,12 @@ def _phrases_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _mentions(phrases: Iterable[str], text: str) -> int:
-    return len(_phrases_regex(tuple(phrases)).findall(text))
+    phrases = tuple(phrases)
+    # A phrase with a capital matches only as written: when none is a substring, there is nothing to count
+    # (a cheap test first, as most listed people are not in a given article).
+    if not any(p.islower() or p in text for p in phrases):
+        return 0
+    return len(_phrases_regex(phrases).findall(text))
 
 
 def _person_tokens(person: str) -> tuple[str, ...]:
