@@ -11,11 +11,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import instructor
 import openai
 from instructor.v2.core.errors import IncompleteOutputException, InstructorRetryException
+from instructor.v2.core.function_calls import response_schema
 from pydantic import BaseModel
 from tenacity import RetryCallState
 
@@ -113,7 +115,7 @@ def _ask(request: LLMRequest, client: LLMClient, meter: _UsageMeter) -> BaseMode
     create = instructor.patch(create=send, mode=client.backend.mode)
     try:
         parsed: BaseModel = create(
-            response_model=request.response_model,
+            response_model=_instructor_model(request.response_model),
             messages=request.messages,
             # instructor renders messages as Jinja when given a context: only quote checks need one.
             context={"article_text": request.context_text} if request.context_text else None,
@@ -132,6 +134,16 @@ def _ask(request: LLMRequest, client: LLMClient, meter: _UsageMeter) -> BaseMode
             return salvaged
         raise _explain(exc, request) from exc
     return parsed
+
+
+@lru_cache(maxsize=256)
+def _instructor_model(model: type[BaseModel]) -> type[BaseModel]:
+    """The subclass instructor would build from `model` on every call (`response_schema`), built once per class.
+
+    Same name, fields and schema, so the same request body; bounded, as classes built per story come and go.
+    """
+    wrapped: type[BaseModel] = response_schema(model)
+    return wrapped
 
 
 def _salvage(exc: InstructorRetryException, request: LLMRequest) -> BaseModel | None:
