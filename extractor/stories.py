@@ -207,11 +207,27 @@ def _phrases_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(_phrase(p) for p in sorted(phrases, key=len, reverse=True)))
 
 
+@lru_cache(maxsize=64)
+def _words(text: str) -> frozenset[str]:
+    """The runs of word characters in `text`, found once per text."""
+    return frozenset(_WORD_RUN.findall(text))
+
+
+@lru_cache(maxsize=4096)
+def _word_runs(phrase: str) -> frozenset[str]:
+    return frozenset(_WORD_RUN.findall(phrase))
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
 def _mentions(phrases: Iterable[str], text: str) -> int:
     phrases = tuple(phrases)
-    # A phrase with a capital matches only as written: when none is a substring, there is nothing to count
-    # (a cheap test first, as most listed people are not in a given article).
-    if not any(p.islower() or p in text for p in phrases):
+    # A whole-word match of a phrase with a capital (matched as written) makes each of its word runs a word
+    # run of the text: when no phrase passes that test, there is nothing to count, and no regex runs
+    # (most listed people are not in a given article).
+    words = _words(text)
+    if not any(p.islower() or _word_runs(p) <= words for p in phrases):
         return 0
     return len(_phrases_regex(phrases).findall(text))
 
