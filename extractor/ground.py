@@ -333,11 +333,16 @@ def speaker_named(speaker: str, text: str) -> bool:
     the first token of a 2-3 token name starting with a common Chinese surname.
     Matches never start or end inside a word.
     """
-    phrases, singles = _name_variants(speaker)
     norm = normalise(text)
-    if any(re.search(_bounded(p), norm, re.IGNORECASE if " " in p else 0) for p in phrases):
-        return True
-    return any(re.search(_bounded(s), norm) for s in singles)
+    return any(pattern.search(norm) for pattern in _speaker_patterns(speaker))
+
+
+@lru_cache(maxsize=4096)
+def _speaker_patterns(speaker: str) -> tuple[re.Pattern[str], ...]:
+    """What `speaker_named` looks for, in order: the name phrases, then the single surname tokens."""
+    phrases, singles = _name_variants(speaker)
+    found = [re.compile(_bounded(p), re.IGNORECASE if " " in p else 0) for p in phrases]
+    return (*found, *(re.compile(_bounded(s)) for s in singles))
 
 
 def demote_unverified_quote(statement: Statement, text: str) -> tuple[Statement, list[Flag]]:
