@@ -248,13 +248,15 @@ def headline_mismatch(title: str, text: str, people: list[str]) -> Flag | None:
     "Li Ming" <- "Li"). The reason names the most-mentioned other person.
     """
     named = [p for p in people if p.strip()]
-    missing = [p for p in named if _mentions(_person_tokens(p), title) and not _mentions(_person_tokens(p), text)]
-    others = [p for p in named if not _mentions(_person_tokens(p), title) and _mentions(_person_tokens(p), text)]
+    in_title = {p: _mentions(_person_tokens(p), title) for p in named}
+    in_text = {p: _mentions(_person_tokens(p), text) for p in named}
+    missing = [p for p in named if in_title[p] and not in_text[p]]
+    others = [p for p in named if not in_title[p] and in_text[p]]
     if not missing or not others:
         return None
-    subject = max(others, key=lambda p: _mentions(_person_tokens(p), text))
+    subject = max(others, key=lambda p: in_text[p])
     reason = (
         f"The headline names {', '.join(missing)}, who does not appear in the body; "
-        f"the body is about {subject} ({_mentions(_person_tokens(subject), text)} mentions)."
+        f"the body is about {subject} ({in_text[subject]} mentions)."
     )
     return Flag(code=FlagCode.headline_body_mismatch, reason=reason)
