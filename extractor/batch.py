@@ -25,7 +25,6 @@ from extractor.dataset.load import load_output
 from extractor.dataset.write import events_of, write_event_file
 from extractor.journal import Entry, Journal, MergeNote, locked, write_final
 from extractor.llm.endpoint import open_client
-from extractor.llm.replay import cassette
 from extractor.llm.seam import LLMClient
 from extractor.normalize.actors import load_actors
 from extractor.pipeline import ArticleOutcome, RunPlan, not_started_result, process_article, run_batch, skipped_result
@@ -109,6 +108,8 @@ class BatchReport:
 
 @contextlib.contextmanager
 def http_recording(record: Path | None, replay: Path | None) -> Iterator[None]:
+    if record is not None or replay is not None:
+        from extractor.llm.replay import cassette  # vcrpy is slow to import: only for --record/--replay
     if record is not None:
         with cassette(record, record=True):
             yield

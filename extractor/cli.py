@@ -9,20 +9,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from extractor.batch import BatchReport, run_corpus
 from extractor.config import Settings, settings_from_env
 from extractor.errors import ExtractorError
-from extractor.llm.cache import ResponseCache
-from extractor.pipeline import ArticleOutcome
-from extractor.report import articles_table, problems, summary_table
-from extractor.runner import StopFlag
-from schemas import ArticleStatus
+
+if TYPE_CHECKING:  # the library is imported by the commands that use it: `extractor --help` stays fast
+    from extractor.batch import BatchReport
+    from extractor.llm.cache import ResponseCache
+    from extractor.pipeline import ArticleOutcome
+    from extractor.runner import StopFlag
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 cache_app = typer.Typer(no_args_is_help=True, help="Inspect or clear the response cache.")
@@ -103,6 +102,9 @@ def run(
         rps=rps, tpm=tpm, max_total_tokens=max_total_tokens, max_cost_usd=max_cost,
         use_cache=False if no_cache else None, strict=strict or None, scope=scope, prices=prices, engine=engine,
     )  # fmt: skip
+    from extractor.report import articles_table, problems, summary_table
+    from extractor.runner import StopFlag
+
     stop = StopFlag()
     with _stop_on_signals(stop), _run_log(out_dir):
         report = _run_with_progress(paths, out_dir, settings, record, replay, stop)
@@ -156,6 +158,11 @@ def _run_log(out_dir: Path) -> Iterator[None]:
 def _run_with_progress(
     paths: list[Path], out_dir: Path, settings: Settings, record: Path | None, replay: Path | None, stop: StopFlag
 ) -> BatchReport:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from extractor.batch import run_corpus
+    from schemas import ArticleStatus
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("extracting", total=None)
@@ -217,7 +224,7 @@ def batch_collect(
     Exit code 0: every article is complete; 1: some failed; 3: some are pending (send --next, collect again).
     """
     from extractor.batchfiles import collect
-    from extractor.report import round_lines
+    from extractor.report import problems, round_lines, summary_table
 
     settings = _settings(
         base_url=base_url, model=model, backend=backend, strategy=strategy, prompt_version=prompt_version,
@@ -230,9 +237,15 @@ def batch_collect(
     raise typer.Exit(3 if done.pending else 0 if done.report.all_ok else 1)
 
 
+def _response_cache() -> ResponseCache:
+    from extractor.llm.cache import ResponseCache
+
+    return ResponseCache(_settings().cache_dir / "responses")
+
+
 @cache_app.command("stats")
 def cache_stats() -> None:
-    cache = ResponseCache(_settings().cache_dir / "responses")
+    cache = _response_cache()
     for key, value in cache.stats().items():
         out.print(f"{key}: {value}")
     cache.close()

@@ -77,6 +77,12 @@ def term_pattern(terms: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(_term(t) for t in unique) if unique else r"(?!)")
 
 
+@lru_cache(maxsize=8192)
+def _code(table: CountryTable, text: str) -> str | None:
+    """`CountryTable.code`, memoised: the pre-annotator asks it about every capitalised run of every story."""
+    return table._uncached_code(text)
+
+
 class CountryTable:
     def __init__(self, data: _CountriesFile, source: str) -> None:
         self.source = source
@@ -104,6 +110,9 @@ class CountryTable:
         """The code of a string that names one country: an ISO code (upper case) or any known name."""
         if not text or not text.strip():
             return None
+        return _code(self, text)
+
+    def _uncached_code(self, text: str) -> str | None:
         raw = text.strip()
         if raw.isupper() and len(raw) in (2, 3):
             found = pycountry.countries.get(alpha_3=raw) if len(raw) == 3 else pycountry.countries.get(alpha_2=raw)

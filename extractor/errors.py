@@ -15,7 +15,10 @@ ExtractorError
 
 from __future__ import annotations
 
-from schemas import Usage
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from schemas import Usage
 
 
 class ExtractorError(Exception):
@@ -38,6 +41,8 @@ class LLMError(ExtractorError):
     """`usage` counts the tokens the failed call spent (every attempt), so a failure is not free in the report."""
 
     def __init__(self, message: str, usage: Usage | None = None) -> None:
+        from schemas import Usage  # here, not at the top: `extractor --help` imports this module, not pydantic
+
         super().__init__(message)
         self.usage = usage if usage is not None else Usage()
 

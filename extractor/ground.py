@@ -87,9 +87,18 @@ def normalise_with_map(text: str) -> NormalisedText:
     return NormalisedText("".join(chars), tuple(starts), tuple(ends))
 
 
+_TRANSLATION = str.maketrans({**_CHAR_MAP, **dict.fromkeys(_DROP)})
+_WHITESPACE = re.compile(r"\s+")  # `\s` on str patterns is exactly `str.isspace`
+
+
+@lru_cache(maxsize=1024)
 def normalise(text: str) -> str:
-    """The normalised form of `text` (whitespace, quotes, dashes, ellipses)."""
-    return normalise_with_map(text).text
+    """The normalised form of `text` (whitespace, quotes, dashes, ellipses): `normalise_with_map(text).text`.
+
+    Computed in C (translate, then collapse whitespace) and memoised: every statement of an article
+    normalises the same article text.
+    """
+    return _WHITESPACE.sub(" ", text.translate(_TRANSLATION))
 
 
 def _fold(text: str) -> str:
@@ -120,9 +129,15 @@ def _align_exact(evidence: str, text: str) -> EvidenceSpan | None:
     return EvidenceSpan(text=evidence, start=pos, end=pos + len(needle), alignment=Alignment.exact)
 
 
+@lru_cache(maxsize=16)
+def _mapped(text: str) -> NormalisedText:
+    """`normalise_with_map` of an article text, shared by the evidence spans of its records."""
+    return normalise_with_map(text)
+
+
 def _align_normalised(evidence: str, text: str) -> EvidenceSpan | None:
     needle = normalise(evidence).strip()
-    norm = normalise_with_map(text)
+    norm = _mapped(text)
     pos = norm.text.find(needle) if needle else -1
     if pos < 0:
         return None
@@ -132,7 +147,7 @@ def _align_normalised(evidence: str, text: str) -> EvidenceSpan | None:
 
 def _align_fuzzy(evidence: str, text: str) -> EvidenceSpan | None:
     needle = _fold(normalise(evidence).strip())
-    norm = normalise_with_map(text)
+    norm = _mapped(text)
     hay = _fold(norm.text)
     if len(needle) < FUZZY_MIN_CHARS or len(needle) > len(hay):
         return None
@@ -218,13 +233,14 @@ def _straight_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _quoted_blocks(text: str) -> list[str]:
-    """Normalised quoted spans, joined with newlines per paragraph (line)."""
+@lru_cache(maxsize=64)
+def _quoted_blocks(text: str) -> tuple[str, ...]:
+    """Normalised quoted spans, joined with newlines per paragraph (line); memoised per article text."""
     by_line: dict[int, list[str]] = {}
     for start, end in quoted_spans(text):
         line = text.count("\n", 0, start)
         by_line.setdefault(line, []).append(normalise(text[start:end]))
-    return ["\n".join(parts) for parts in by_line.values()]
+    return tuple("\n".join(parts) for parts in by_line.values())
 
 
 def _bounded(fragment: str) -> str:
@@ -237,6 +253,7 @@ def _bounded(fragment: str) -> str:
     return pattern
 
 
+@lru_cache(maxsize=1024)
 def _quote_pattern(quote: str) -> re.Pattern[str] | None:
     """Pattern for a quote whose ellipses stand for omitted words, or None if empty."""
     body = normalise(quote).strip(_EDGE_PUNCT)
@@ -316,11 +333,16 @@ def speaker_named(speaker: str, text: str) -> bool:
     the first token of a 2-3 token name starting with a common Chinese surname.
     Matches never start or end inside a word.
     """
-    phrases, singles = _name_variants(speaker)
     norm = normalise(text)
-    if any(re.search(_bounded(p), norm, re.IGNORECASE if " " in p else 0) for p in phrases):
-        return True
-    return any(re.search(_bounded(s), norm) for s in singles)
+    return any(pattern.search(norm) for pattern in _speaker_patterns(speaker))
+
+
+@lru_cache(maxsize=4096)
+def _speaker_patterns(speaker: str) -> tuple[re.Pattern[str], ...]:
+    """What `speaker_named` looks for, in order: the name phrases, then the single surname tokens."""
+    phrases, singles = _name_variants(speaker)
+    found = [re.compile(_bounded(p), re.IGNORECASE if " " in p else 0) for p in phrases]
+    return (*found, *(re.compile(_bounded(s)) for s in singles))
 
 
 def demote_unverified_quote(statement: Statement, text: str) -> tuple[Statement, list[Flag]]:

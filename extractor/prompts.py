@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -80,12 +81,18 @@ def parse_prompt(source: str, codebook: str = "", where: str = "<string>") -> Pr
         raise PromptError(f"{where}: not a valid prompt file ({exc}); need name, version, system, user") from exc
 
 
+@lru_cache(maxsize=256)
+def _compiled(source: str) -> jinja2.Template:
+    """A template's text compiled once (compiling costs more than rendering); Jinja templates render thread-safely."""
+    return _ENV.from_string(source)
+
+
 def render(template: PromptTemplate, **variables: Any) -> Messages:
     """Pure: template + variables → chat messages."""
     variables = {"codebook": template.codebook, **variables}
     try:
-        system = _ENV.from_string(template.system).render(**variables).strip()
-        user = _ENV.from_string(template.user).render(**variables).strip()
+        system = _compiled(template.system).render(**variables).strip()
+        user = _compiled(template.user).render(**variables).strip()
     except jinja2.TemplateError as exc:
         raise PromptError(f"prompt {template.label}: {exc}") from exc
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]

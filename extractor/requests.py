@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -50,6 +53,22 @@ PARAGRAPH_CALLS: dict[str, tuple[tuple[str, type[BaseModel]], ...]] = {
 }
 
 
+_SCHEMAS: weakref.WeakKeyDictionary[type[BaseModel], dict[str, Any]] = weakref.WeakKeyDictionary()
+_SCHEMAS_LOCK = threading.Lock()
+
+
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """`model.model_json_schema()`, built once per class (a cache hit needs it for the key). Do not mutate it:
+    take a `copy.deepcopy` to change it. Classes built per story are forgotten when they are collected."""
+    with _SCHEMAS_LOCK:
+        schema = _SCHEMAS.get(model)
+    if schema is None:
+        schema = model.model_json_schema()
+        with _SCHEMAS_LOCK:
+            _SCHEMAS[model] = schema
+    return schema
+
+
 @dataclass(frozen=True)
 class LLMRequest:
     messages_json: str  # JSON of the chat messages; a string keeps the request hashable
@@ -76,7 +95,7 @@ class LLMRequest:
                 "model": self.model,
                 "mode": self.mode,
                 "messages": self.messages_json,
-                "schema": self.response_model.model_json_schema(),
+                "schema": json_schema(self.response_model),
                 "validator": self.response_model.__qualname__,
                 "params": [self.temperature, self.seed, self.max_tokens],
                 "prompt": [self.prompt_label, self.prompt_hash],

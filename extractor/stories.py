@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -146,6 +147,7 @@ def is_diplomatic(story: Story, cues: CueBook | None = None) -> bool:
     return bool(cues.office_title.search(blob)) or len(name_mentions(blob, cues)) >= cues.data.story.min_names
 
 
+@lru_cache(maxsize=4096)
 def _script(char: str) -> str:
     """The Unicode script of a letter, from its character name ("LATIN", "CJK", "CYRILLIC", ...)."""
     name = unicodedata.name(char, "")
@@ -162,18 +164,20 @@ def non_english_reason(story: Story, cues: CueBook | None = None) -> str | None:
     cues = cues or default_cues()
     settings = cues.data.language
     blob = _blob(story)
-    letters = [ch for ch in blob if ch.isalpha()]
-    if len(letters) < settings.min_letters:
+    # Counted per distinct character (in order of first occurrence, so ties between scripts break as before).
+    letter_counts = {ch: n for ch, n in Counter(blob).items() if ch.isalpha()}
+    letters = sum(letter_counts.values())
+    if letters < settings.min_letters:
         return None
     scripts: dict[str, int] = {}
-    for ch in letters:
+    for ch, n in letter_counts.items():
         script = _script(ch)
-        scripts[script] = scripts.get(script, 0) + 1
-    latin = scripts.get("LATIN", 0) / len(letters)
+        scripts[script] = scripts.get(script, 0) + n
+    latin = scripts.get("LATIN", 0) / letters
     if latin < settings.min_latin_share:
         main = max(scripts.items(), key=lambda item: item[1])[0]
         label = main if len(main) <= 3 else main.title()
-        return f"mostly {label} script ({scripts[main] / len(letters):.0%} of letters; Latin {latin:.0%})"
+        return f"mostly {label} script ({scripts[main] / letters:.0%} of letters; Latin {latin:.0%})"
     words = re.findall(r"[^\W\d_]+", blob)
     english = sum(1 for w in words if w.casefold() in cues.english_function_words) / len(words) if words else 0.0
     if english < settings.min_english_share:
@@ -203,8 +207,29 @@ def _phrases_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(_phrase(p) for p in sorted(phrases, key=len, reverse=True)))
 
 
+@lru_cache(maxsize=64)
+def _words(text: str) -> frozenset[str]:
+    """The runs of word characters in `text`, found once per text."""
+    return frozenset(_WORD_RUN.findall(text))
+
+
+@lru_cache(maxsize=4096)
+def _word_runs(phrase: str) -> frozenset[str]:
+    return frozenset(_WORD_RUN.findall(phrase))
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
 def _mentions(phrases: Iterable[str], text: str) -> int:
-    return len(_phrases_regex(tuple(phrases)).findall(text))
+    phrases = tuple(phrases)
+    # A whole-word match of a phrase with a capital (matched as written) makes each of its word runs a word
+    # run of the text: when no phrase passes that test, there is nothing to count, and no regex runs
+    # (most listed people are not in a given article).
+    words = _words(text)
+    if not any(p.islower() or _word_runs(p) <= words for p in phrases):
+        return 0
+    return len(_phrases_regex(phrases).findall(text))
 
 
 def _person_tokens(person: str) -> tuple[str, ...]:
@@ -223,13 +248,15 @@ def headline_mismatch(title: str, text: str, people: list[str]) -> Flag | None:
     "Li Ming" <- "Li"). The reason names the most-mentioned other person.
     """
     named = [p for p in people if p.strip()]
-    missing = [p for p in named if _mentions(_person_tokens(p), title) and not _mentions(_person_tokens(p), text)]
-    others = [p for p in named if not _mentions(_person_tokens(p), title) and _mentions(_person_tokens(p), text)]
+    in_title = {p: _mentions(_person_tokens(p), title) for p in named}
+    in_text = {p: _mentions(_person_tokens(p), text) for p in named}
+    missing = [p for p in named if in_title[p] and not in_text[p]]
+    others = [p for p in named if not in_title[p] and in_text[p]]
     if not missing or not others:
         return None
-    subject = max(others, key=lambda p: _mentions(_person_tokens(p), text))
+    subject = max(others, key=lambda p: in_text[p])
     reason = (
         f"The headline names {', '.join(missing)}, who does not appear in the body; "
-        f"the body is about {subject} ({_mentions(_person_tokens(subject), text)} mentions)."
+        f"the body is about {subject} ({in_text[subject]} mentions)."
     )
     return Flag(code=FlagCode.headline_body_mismatch, reason=reason)

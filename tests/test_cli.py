@@ -66,3 +66,34 @@ def test_batch_collect_says_what_is_pending_and_exits_3(tmp_path: Path, corpus_d
     assert collected.returncode == 3, collected.stderr
     assert "articles complete: 1 / 5 (pending: 4)" in collected.stderr and (tmp_path / "b1.jsonl").is_file()
     assert len((tmp_path / "out" / "articles.jsonl").read_text().splitlines()) == 1
+
+
+HEAVY_MODULES = ("openai", "instructor", "vcr", "llama_cpp")
+
+
+def _imported_after(statement: str) -> set[str]:
+    """Top-level packages of HEAVY_MODULES in sys.modules after `statement`, in a fresh interpreter."""
+    probe = f"import sys\n{statement}\nprint('loaded:', *(m for m in {HEAVY_MODULES!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("loaded:"), done.stdout
+    return set(last.split()[1:])
+
+
+def test_importing_the_cli_loads_no_sdk_and_no_cassette_library() -> None:
+    assert _imported_after("import extractor.cli") == set()
+
+
+def test_help_loads_no_sdk_and_no_cassette_library() -> None:
+    statement = "from extractor.cli import app; app(['--help'], standalone_mode=False)"
+    assert _imported_after(statement) == set()
+
+
+def test_a_run_without_record_or_replay_does_not_import_vcr(tmp_path: Path) -> None:
+    # Fails before any call: enough to import the whole run path.
+    statement = (
+        "from extractor.cli import app\n"
+        f"try: app(['run', {str(tmp_path / 'none')!r}, '--out', {str(tmp_path / 'out')!r}], standalone_mode=False)\n"
+        "except Exception: pass"
+    )
+    assert "vcr" not in _imported_after(statement)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from extractor.ground import (
     align_evidence,
     demote_unverified_quote,
     normalise,
+    normalise_with_map,
     quoted_spans,
     speaker_named,
     verify_quote,
@@ -234,3 +236,13 @@ def test_paraphrase_is_not_checked_for_quotes() -> None:
     fixed, flags = demote_unverified_quote(original, article("001"))
     assert fixed.kind is StatementKind.paraphrase
     assert flags == []
+
+
+def test_fast_normalise_equals_the_mapped_form_on_mixed_text() -> None:
+    # Letters, every mapped and dropped character, and whitespace of several kinds, in random runs.
+    alphabet = "ab Z.\t\n\r\u00a0\u2003\u3000“”„‟‘’‚‛‐‑‒–—―−…\u200b\u200c\u200d\u2060\ufeff\u00ad"
+    rng = random.Random(12)
+    for _ in range(2_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert normalise(text) == normalise_with_map(text).text, repr(text)
+    assert normalise(article("000")) == normalise_with_map(article("000")).text

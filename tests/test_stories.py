@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from extractor import stories
 from extractor.stories import (
     Story,
     headline_mismatch,
@@ -183,3 +184,18 @@ def test_consistent_headlines_not_flagged(prefix: str) -> None:
 def test_missing_person_without_other_subject_not_flagged() -> None:
     assert headline_mismatch("Blinken visits Beijing", "The secretary arrived on Friday.", PEOPLE) is None
     assert headline_mismatch("Blinken visits Beijing", "Rubio arrived on Friday.", PEOPLE) is not None
+
+
+@pytest.mark.parametrize(
+    ("phrases", "text", "count"),
+    [
+        (("Jean-Luc Marchetti", "Jean-Luc", "Marchetti"), "Jean-Luc Marchetti met Marchetti's aide.", 2),
+        (("Ana Kowal",), "Ana Kowalska spoke.", 0),  # every word run present would not be enough: Kowal ≠ Kowalska
+        (("Ana Kowal", "Ana", "Kowal"), "ANA KOWAL and Kowalski", 0),  # capitalised phrases match as written
+        (("minister",), "The Minister said", 1),  # an all-lower-case phrase matches in any case
+        (("O'Neill",), "Talks with O'Neill ended.", 1),
+    ],
+)
+def test_mentions_counts_whole_word_matches_only(phrases: tuple[str, ...], text: str, count: int) -> None:
+    assert stories._mentions(phrases, text) == count
+    assert stories._mentions(phrases, text) == len(stories._phrases_regex(phrases).findall(text))

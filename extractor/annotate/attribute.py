@@ -10,6 +10,9 @@ quotations these rules leave open are asked of the model.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from extractor.annotate.preannotate import Actor, Annotated, Quotation
 from extractor.annotate.vocabulary import Vocabulary, default_vocabulary
@@ -17,6 +20,7 @@ from extractor.annotate.vocabulary import Vocabulary, default_vocabulary
 SUBJECT_REACH = 120  # how far the verb may follow a sentence-opening subject ("Smith, a professor at …, said")
 NEAR_CHARS = 40  # how far from a verb of saying a name may stand: "Smith, the minister, said" fits
 _PRONOUN = re.compile(r"(?<!\w)(?:he|she)(?!\w)", re.I)
+_T = TypeVar("_T")
 
 
 SHORT_SURNAME = 4  # a first token this short may be a surname written first ("Kim", "Park", "Le")
@@ -47,7 +51,18 @@ def _outside_quotes(story: Annotated, number: int) -> str:
 
 def _mentions(text: str, story: Annotated) -> list[tuple[int, Actor]]:
     """(offset, actor) of every mention, longest form first ("Li Wen" over "Li"); a form two actors share
-    goes to the one the story names first."""
+    goes to the one the story names first. Memoised per story and text."""
+    key = ("mentions", text)
+    if (found := story.memo.get(key)) is None:
+        finder = story.memo.get("finder")
+        if finder is None:
+            finder = story.memo["finder"] = _MentionFinder.of(story.actors)
+        found = story.memo[key] = finder.mentions(text) if finder.pattern is not None else _scan_each_form(text, story)
+    return list(found)
+
+
+def _scan_each_form(text: str, story: Annotated) -> list[tuple[int, Actor]]:
+    """The reference method: every match of every form, then the longest leftmost ones that do not overlap."""
     spans: list[tuple[int, int, int, Actor]] = []
     for order, actor in enumerate(story.actors):
         for form in _forms(actor):
@@ -61,6 +76,55 @@ def _mentions(text: str, story: Annotated) -> list[tuple[int, Actor]]:
             found.append((start, actor))
             covered = end
     return found
+
+
+@dataclass(frozen=True)
+class _MentionFinder:
+    """All forms of all actors in one pattern that, at every offset, finds the longest form starting there.
+
+    The same result as `_scan_each_form` (a form two actors share belongs to the first-named), in one scan.
+    Forms that can overlap themselves ("Li Li") would make the two differ, so a story with one has no
+    pattern and is scanned form by form.
+    """
+
+    pattern: re.Pattern[str] | None
+    owners: dict[str, Actor]
+
+    @classmethod
+    def of(cls, actors: list[Actor]) -> _MentionFinder:
+        owners: dict[str, Actor] = {}
+        for actor in actors:
+            for form in _forms(actor):
+                owners.setdefault(form, actor)
+        if not owners or any(_overlaps_itself(form) for form in owners):
+            return cls(None, owners)
+        alternatives = "|".join(re.escape(f) for f in sorted(owners, key=len, reverse=True))
+        return cls(re.compile(rf"(?<!\w)(?=({alternatives})(?!\w))"), owners)
+
+    def mentions(self, text: str) -> list[tuple[int, Actor]]:
+        assert self.pattern is not None
+        found: list[tuple[int, Actor]] = []
+        covered = -1
+        for match in self.pattern.finditer(text):
+            start = match.start()
+            if start >= covered:
+                form = match.group(1)
+                found.append((start, self.owners[form]))
+                covered = start + len(form)
+        return found
+
+
+def _overlaps_itself(form: str) -> bool:
+    """True if two whole-word occurrences of `form` can overlap ("Li Li" in "Li Li Li"), or it is empty: a
+    proper prefix equals a suffix and both occurrences start and end next to a non-word character."""
+    n = len(form)
+    return not form or any(
+        form[k:] == form[: n - k] and not _WORD_CHAR.match(form[k - 1]) and not _WORD_CHAR.match(form[n - k])
+        for k in range(1, n)
+    )
+
+
+_WORD_CHAR = re.compile(r"\w")
 
 
 def named_in(story: Annotated, number: int) -> list[str]:
@@ -124,6 +188,22 @@ def sentence_speaker(
     then the nearest; "he said" is the previous speaker, else the last person named.
     """
     vocab = vocab or default_vocabulary()
+    return _memoised(
+        story, ("speaker", number, previous), vocab, lambda: _sentence_speaker(story, number, vocab, previous)
+    )
+
+
+def _memoised(story: Annotated, key: tuple[Any, ...], vocab: Vocabulary, compute: Callable[[], _T]) -> _T:
+    """`compute()`, once per story and key, when the rules use the default vocabulary (the story's memo)."""
+    if vocab is not default_vocabulary():
+        return compute()
+    if key not in story.memo:
+        story.memo[key] = compute()
+    value: _T = story.memo[key]
+    return value
+
+
+def _sentence_speaker(story: Annotated, number: int, vocab: Vocabulary, previous: str | None) -> str | None:
     text = _outside_quotes(story, number)
     verbs = [m.start() for m in vocab.speech.finditer(text)]
     if not verbs:
@@ -164,6 +244,11 @@ def attribute_by_rule(story: Annotated, vocab: Vocabulary | None = None) -> dict
     The previous speaker ("he said", a quote paragraph with no attribution) is whoever last spoke in the
     story, in a quotation or in reported speech ("Smith told reporters it was no accident").
     """
+    vocab = vocab or default_vocabulary()
+    return dict(_memoised(story, ("by_rule",), vocab, lambda: _attribute_by_rule(story, vocab)))
+
+
+def _attribute_by_rule(story: Annotated, vocab: Vocabulary) -> dict[int, str]:
     quoted = {n for q in story.quotations for n in story.sentences_in(q.span.start, q.span.end)}
     speakers: dict[int, str] = {}
     previous: str | None = None

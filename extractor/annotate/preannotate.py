@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from extractor.annotate.vocabulary import Vocabulary, default_vocabulary
 from extractor.countries import default_countries
@@ -50,6 +51,8 @@ class Annotated:
     sentences: list[Span]
     quotations: list[Quotation]
     actors: list[Actor]
+    memo: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+    """Values derived from this story by the attribution rules, computed once (`extractor.annotate.attribute`)."""
 
     def sentence_text(self, number: int) -> str:
         return self.sentences[number - 1].text

@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -60,9 +61,29 @@ def _enum(name: str, values: list[str]) -> Any:
 
 
 def contacts_model(candidates: list[int]) -> type[BaseModel]:
-    number = Literal[tuple(candidates)]  # type: ignore[valid-type]
-    sentences = Annotated[list[number], Field(max_length=len(candidates))]  # type: ignore[valid-type]
+    return _contacts_model(tuple(candidates))
+
+
+# Answer models are built from what a story asks about; stories that ask the same get the same class, built
+# once (building a model class costs more than the rest of a question). Bounded: the classes are not small.
+_MODELS_KEPT = 128
+
+
+@lru_cache(maxsize=_MODELS_KEPT)
+def _contacts_model(candidates: tuple[int, ...]) -> type[BaseModel]:
+    number = Literal[candidates]  # type: ignore[valid-type]
+    sentences = Annotated[list[number], Field(max_length=len(candidates))]
     return create_model("ContactSentences", __base__=_Answer, sentences=(sentences, ...))
+
+
+@lru_cache(maxsize=_MODELS_KEPT)
+def _participants_model(keys: tuple[str, ...], people: tuple[str, ...]) -> type[BaseModel]:
+    return keyed_model("Participants", list(keys), participants_type(list(people)))
+
+
+@lru_cache(maxsize=_MODELS_KEPT)
+def _speakers_model(keys: tuple[str, ...], names: tuple[str, ...]) -> type[BaseModel]:
+    return keyed_model("Speakers", list(keys), _enum("Speaker", [*names, UNKNOWN_SPEAKER]))
 
 
 def keyed_model(name: str, keys: list[str], value: Any) -> type[BaseModel]:
@@ -158,8 +179,7 @@ class QuestionBuilder:
         people = [a.name for a in self.story.people]
         keys = {f"S{n}": n for n in open_sentences}
         items = [f"S{n}: {self.story.sentence_text(n)}" for n in open_sentences]
-        return self._ask("annotate_participants", keyed_model("Participants", list(keys), participants_type(people)),
-                         keys, items)  # fmt: skip
+        return self._ask("annotate_participants", _participants_model(tuple(keys), tuple(people)), keys, items)
 
     def quotes(self) -> Question | None:
         names = [a.name for a in self.story.actors]
@@ -168,5 +188,5 @@ class QuestionBuilder:
         if not names or not open_quotes:
             return None
         keys = {f"Q{n}": n for n in open_quotes}
-        model = keyed_model("Speakers", list(keys), _enum("Speaker", [*names, UNKNOWN_SPEAKER]))
+        model = _speakers_model(tuple(keys), tuple(names))
         return self._ask("annotate_quotes", model, keys, [_quote_line(self.story, n) for n in open_quotes])

@@ -9,6 +9,7 @@ grammar, so it gets JSON mode plus the schema added to response_format.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from instructor import Mode
 from pydantic import BaseModel
 
 from extractor.errors import ConfigError
+from extractor.requests import json_schema
 
 ShapeBody = Callable[[dict[str, Any], type[BaseModel]], dict[str, Any]]
 
@@ -27,7 +29,7 @@ def _unchanged(body: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
 
 
 def _json_object_with_schema(body: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
-    return {**body, "response_format": {"type": "json_object", "schema": model.model_json_schema()}}
+    return {**body, "response_format": {"type": "json_object", "schema": copy.deepcopy(json_schema(model))}}
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,6 @@ from extractor.llm.local_server import (
     write_state,
 )
 from extractor.llm.ratelimit import RateLimiter
-from extractor.llm.replay import REPLAY_BASE_URL
 from extractor.llm.seam import LLMClient
 from extractor.llm.selftest import check_schema_enforced
 from extractor.llm.transport import RetryPolicy
@@ -146,6 +145,8 @@ def _local_client(settings: Settings, cache: ResponseCache | None) -> Iterator[L
 
     def connect() -> openai.OpenAI:
         if settings.replay:
+            from extractor.llm.replay import REPLAY_BASE_URL  # imports vcrpy: only when replaying
+
             return sdk_client(REPLAY_BASE_URL, None, timeout)
         require_llama_cpp()
         with contextlib.ExitStack() as attempt:  # handed over to `stack` only if the server passes its self-test

@@ -174,14 +174,15 @@ def _strip_leading(key: str, drop: frozenset[str]) -> str:
     return " ".join(tokens)
 
 
-def _candidates(name: str) -> list[str]:
-    """Lookup keys for a name as written, most literal first."""
+@lru_cache(maxsize=8192)
+def _candidates(name: str) -> tuple[str, ...]:
+    """Lookup keys for a name as written, most literal first (memoised: every record resolves its names)."""
     full = normalize_name(name)
     keys = [full, _strip_leading(full, _COUNTRY_TOKENS), _strip_leading(full, _TITLE_TOKENS)]
     head = re.split(r"[,(;]", name, maxsplit=1)[0]
     if head != name:
         keys.append(_strip_leading(normalize_name(head), _TITLE_TOKENS))
-    return list(dict.fromkeys(key for key in keys if key))
+    return tuple(dict.fromkeys(key for key in keys if key))
 
 
 def _token_close(left: str, right: str) -> bool:
@@ -306,6 +307,20 @@ class ActorIndex:
                     aliases.setdefault(key, set()).add(actor.name)
         self._aliases: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in aliases.items()}
         self._alias_keys: list[str] = sorted(self._aliases)
+        self._memoise()
+
+    def _memoise(self) -> None:
+        # Pure functions of the index, asked about the same names again and again: memoised per index.
+        self._fuzzy_one = lru_cache(maxsize=8192)(self._fuzzy_one_uncached)
+        self._match_alone = lru_cache(maxsize=8192)(self._match_uncached)
+
+    def __getstate__(self) -> dict[str, object]:
+        # The memo tables are bound methods wrapped per instance: not picklable (Ray ships the plan to its actors).
+        return {k: v for k, v in self.__dict__.items() if k not in ("_fuzzy_one", "_match_alone")}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._memoise()
 
     def _register(self, actor: Actor) -> None:
         if actor.name in self._by_name:
@@ -329,6 +344,12 @@ class ActorIndex:
 
     def match(self, name_as_written: str, *, context: Iterable[str] = ()) -> ActorRef:
         """Resolve a name as written; ``match="none"`` when unknown or ambiguous."""
+        context = tuple(context)
+        if not context:
+            return self._match_alone(name_as_written).model_copy()  # a copy: the caller owns its record
+        return self._match_uncached(name_as_written, context)
+
+    def _match_uncached(self, name_as_written: str, context: tuple[str, ...] = ()) -> ActorRef:
         keys = _candidates(name_as_written)
         owners = self._exact(keys)
         if owners is not None and len(owners) == 1:
@@ -362,7 +383,7 @@ class ActorIndex:
                 return found
         return None
 
-    def _fuzzy_one(self, key: str) -> str | None:
+    def _fuzzy_one_uncached(self, key: str) -> str | None:
         hits = process.extract(key, self._alias_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=None)
         best: dict[str, float] = {}
         for alias, score, _ in hits:

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-from extractor.annotate.attribute import attribute_by_rule, sentence_speaker
-from extractor.annotate.preannotate import Annotated, preannotate
+from pathlib import Path
+
+from extractor.annotate import attribute
+from extractor.annotate.attribute import _MentionFinder, _scan_each_form, attribute_by_rule, sentence_speaker
+from extractor.annotate.preannotate import Actor, Annotated, preannotate
+from extractor.corpus import load_corpus
 
 
 def test_name_next_to_verb_of_saying(story: Annotated) -> None:
@@ -34,3 +38,34 @@ def test_a_surname_written_first_is_recognised() -> None:
         "\u201cWe agree on a lot of things,\u201d Li told reporters."
     )
     assert attribute_by_rule(annotated) == {1: "Li Wen"}
+
+
+def _texts_of(story: Annotated) -> list[str]:
+    """The texts the rules look for mentions in: the story, each sentence, and the story up to each sentence."""
+    return [story.text, *(s.text for s in story.sentences), *(story.text[: s.start] for s in story.sentences)]
+
+
+def test_one_scan_finds_the_same_mentions_as_scanning_form_by_form(corpus_dir: Path) -> None:
+    articles, _ = load_corpus([corpus_dir, corpus_dir / "dev" / "voa_dev.jsonl"])
+    for article in articles:
+        story = preannotate(article.text)
+        finder = _MentionFinder.of(story.actors)
+        assert finder.pattern is not None
+        for text in _texts_of(story):
+            assert finder.mentions(text) == _scan_each_form(text, story)
+
+
+def test_a_form_that_overlaps_itself_is_scanned_form_by_form() -> None:
+    # One scan would take "Li Li" at 7 (overlapping the "Li Li" at 4 that "Wen Li" covers); form by form finds
+    # "Li Li" only at 4, so "Li" at 7 and at 10 are the mentions (of "Wen Li", the first actor with that form).
+    wen = Actor("Wen Li", "person")
+    story = Annotated("Wen Li Li Li said.", [], [], [wen, Actor("Li Li", "person")])
+    assert _MentionFinder.of(story.actors).pattern is None
+    assert attribute._mentions(story.text, story) == [(0, wen), (7, wen), (10, wen)]
+
+
+def test_rules_are_computed_once_per_story(story: Annotated) -> None:
+    first = attribute_by_rule(story)
+    first[99] = "changed by a caller"
+    assert attribute_by_rule(story) == {k: v for k, v in first.items() if k != 99}
+    assert ("by_rule",) in story.memo

@@ -1,0 +1,296 @@
+"""The batch at scale against a fake server, side by side in one run (issue 12).
+
+    .venv/bin/python bench/scale.py                                   # the whole table (about half an hour)
+    .venv/bin/python bench/scale.py --grid 200x32 --sizes 200,2000    # a quick look
+    .venv/bin/python bench/scale.py --sizes 200,2000,10000,100000     # with the 100,000-article corpus
+
+What it measures, all on invented articles (bench/synthetic.py, ~3,000 characters each) and the loopback fake
+OpenAI-compatible server of tests/fakes (fixed latency L, answers are the schema's minimal instance):
+
+* tool vs ideal: `run_corpus` (what `extractor run` calls) on N articles at concurrency C, cache empty. The
+  ideal counts calls: an article's calls are sequential (the annotate strategy asks one question after
+  another), so with K = the requests the server received during the run,
+      ideal = max(K · L / C, k_max · L)
+  (C calls in flight all the time; no article faster than its own k_max calls in a row; k_max is the most
+  calls one article makes, from articles.jsonl). Printed with the ratio wall / ideal (goal ≤ 1.15).
+* tool vs bare client: the same request bodies (captured by the fake server during the tool's run) sent by
+  the OpenAI SDK alone (same httpx2 client, no instructor, cache or pipeline) from C threads.
+* warm cache: the N = max(grid) corpus again with the cache the cold run filled (every call a hit), C = 1:
+  articles/s, and what one cache lookup costs (diskcache/sqlite), which bounds articles/s at
+  1 / (calls per article · lookup time) whatever the rest costs.
+* `extractor --help`: median wall of 5 runs of the installed entry point.
+* peak RSS of warm runs at each corpus size (`--sizes`): each run is its own process, which reports its
+  `getrusage(RUSAGE_SELF).ru_maxrss` at the end; the cache is filled first by a cold run at latency 0.
+
+Each measured run is a subprocess (the tool's, or the bare client's), and the fake server runs in this
+process, so client and server never share a GIL. Results go to bench/results/ (JSON and the table).
+The machine's load average is recorded with them: on shared cores, timings are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from synthetic import write_corpus  # noqa: E402
+
+from tests.fakes.openai_server import FakeOpenAIServer, FaultPlan  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+MODEL = "fake"
+BACKEND = "compatible"
+
+
+# --------------------------------------------------------------------------- subprocess workers
+
+
+def tool_worker(args: argparse.Namespace) -> None:
+    """One run of the library batch; prints a JSON line with its wall time, counts and peak RSS."""
+    from extractor.batch import run_corpus
+    from extractor.config import settings_from_env
+
+    settings = settings_from_env().with_overrides(
+        base_url=args.base_url, model=MODEL, backend=BACKEND, concurrency=args.concurrency, cache_dir=args.cache
+    )
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        run_corpus([args.corpus], Path(out), settings)
+        wall = time.perf_counter() - started
+        rows = [json.loads(line) for line in (Path(out) / "articles.jsonl").open(encoding="utf-8")]
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({
+        "wall_s": wall, "cpu_s": cpu.ru_utime + cpu.ru_stime, "max_rss_mb": cpu.ru_maxrss / 1024,
+        "articles": len(rows), "ok": sum(r["status"] == "ok" for r in rows),
+        "calls": sum(r["usage"]["calls"] for r in rows), "cache_hits": sum(r["usage"]["cache_hits"] for r in rows),
+        "max_calls_per_article": max((r["usage"]["calls"] for r in rows), default=0),
+        "cache_get_us": _cache_get_us(args.cache) if args.time_cache else None,
+    }))  # fmt: skip
+
+
+def _cache_get_us(cache_dir: Path, limit: int = 2_000) -> float:
+    """Microseconds per `ResponseCache.get` of a stored key (the lookup a cache hit makes)."""
+    from extractor.llm.cache import ResponseCache
+
+    cache = ResponseCache(cache_dir / "responses")
+    keys = [k for _, k in zip(range(limit), cache._cache.iterkeys(), strict=False)]  # bench only: list the keys
+    started = time.perf_counter()
+    for key in keys:
+        cache.get(key)
+    elapsed = time.perf_counter() - started
+    cache.close()
+    return 1e6 * elapsed / max(1, len(keys))
+
+
+def bare_worker(args: argparse.Namespace) -> None:
+    """The captured bodies through the OpenAI SDK alone, `--concurrency` at a time."""
+    from extractor.llm.endpoint import sdk_client
+
+    bodies = [json.loads(line) for line in args.bodies.open(encoding="utf-8")]
+    sdk = sdk_client(args.base_url, None, 600.0)
+    sdk.models.list()  # the SDK's first call builds its own types: not part of sending the bodies
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+        list(pool.map(lambda body: sdk.chat.completions.create(**body), bodies))
+    wall = time.perf_counter() - started
+    sdk.close()
+    print(json.dumps({"wall_s": wall, "calls": len(bodies)}))
+
+
+def _run_worker(*argv: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, *argv], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"worker {argv[0]} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+# --------------------------------------------------------------------------- measurements
+
+
+@dataclass
+class GridRow:
+    n: int
+    concurrency: int
+    latency_s: float
+    calls: int
+    max_calls_per_article: int
+    ideal_s: float
+    tool_s: float
+    bare_s: float
+
+    @property
+    def tool_over_ideal(self) -> float:
+        return self.tool_s / self.ideal_s
+
+    @property
+    def tool_over_bare(self) -> float:
+        return self.tool_s / self.bare_s
+
+    @property
+    def bare_over_ideal(self) -> float:
+        return self.bare_s / self.ideal_s
+
+
+def ideal_seconds(calls: int, max_calls: int, latency: float, concurrency: int) -> float:
+    """C calls always in flight, but no article faster than its own calls one after another."""
+    return max(calls * latency / concurrency, max_calls * latency)
+
+
+def grid_row(server: FakeOpenAIServer, corpus: Path, n: int, c: int, latency: float, work: Path) -> GridRow:
+    server.plan.latency_s = latency
+    first = len(server.bodies)
+    cache = work / f"cache-cold-{n}x{c}"
+    tool = _run_worker("_tool", "--base-url", server.base_url, "--corpus", str(corpus), "--cache", str(cache),
+                       "--concurrency", str(c))  # fmt: skip
+    bodies = server.bodies[first:]
+    bodies_file = work / f"bodies-{n}x{c}.jsonl"
+    bodies_file.write_text("".join(json.dumps(b) + "\n" for b in bodies), encoding="utf-8")
+    bare = _run_worker("_bare", "--base-url", server.base_url, "--bodies", str(bodies_file), "--concurrency", str(c))
+    ideal = ideal_seconds(len(bodies), tool["max_calls_per_article"], latency, c)
+    return GridRow(n, c, latency, len(bodies), tool["max_calls_per_article"], ideal, tool["wall_s"], bare["wall_s"])
+
+
+def help_seconds(runs: int = 5) -> float:
+    entry = Path(sys.executable).parent / "extractor"
+    walls = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([str(entry), "--help"], capture_output=True, check=True)
+        walls.append(time.perf_counter() - started)
+    return statistics.median(walls)
+
+
+def warm_run(server: FakeOpenAIServer, corpus: Path, cache: Path, concurrency: int, time_cache: bool) -> dict[str, Any]:
+    argv = ["_tool", "--base-url", server.base_url, "--corpus", str(corpus), "--cache", str(cache),
+            "--concurrency", str(concurrency)]  # fmt: skip
+    return _run_worker(*argv, *(["--time-cache"] if time_cache else []))
+
+
+# --------------------------------------------------------------------------- report
+
+
+def format_table(results: dict[str, Any]) -> str:
+    lines = [f"load average at start {results['load_start']}, at end {results['load_end']}; "
+             f"{results['cpus']} CPUs; total {results['total_s']:.0f} s", "",
+             "| N | C | L (s) | calls | max calls/article | ideal (s) | tool (s) | tool/ideal | bare client (s) "
+             "| bare/ideal | tool/bare |", "|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for row in results["grid"]:
+        r = GridRow(**row)
+        lines.append(
+            f"| {r.n} | {r.concurrency} | {r.latency_s} | {r.calls} | {r.max_calls_per_article} | {r.ideal_s:.1f} "
+            f"| {r.tool_s:.1f} | {r.tool_over_ideal:.2f} | {r.bare_s:.1f} | {r.bare_over_ideal:.2f} "
+            f"| {r.tool_over_bare:.2f} |"
+        )
+    warm = results.get("warm")
+    if warm:
+        per_article = warm["calls_per_article"]
+        lines += [
+            "",
+            f"warm cache (N = {warm['articles']}, C = 1, every call a hit: {warm['cache_hits']} hits, "
+            f"{warm['calls']} calls): {warm['articles_per_s']:.0f} articles/s ({1000 / warm['articles_per_s']:.1f} ms "
+            f"per article); one cache lookup {warm['cache_get_us']:.0f} µs, so lookups alone allow at most "
+            f"{1e6 / (warm['cache_get_us'] * per_article):.0f} articles/s at {per_article:.1f} lookups per article",
+        ]
+    lines += ["", f"`extractor --help`: {results['help_s']:.2f} s (median of 5)"]
+    if results.get("rss"):
+        lines += ["", "| N (warm) | peak RSS (MB) | wall (s) | articles/s |", "|---|---|---|---|"]
+        for row in results["rss"]:
+            lines.append(
+                f"| {row['articles']} | {row['max_rss_mb']:.0f} | {row['wall_s']:.1f} "
+                f"| {row['articles'] / row['wall_s']:.0f} |"
+            )
+        lines.append(f"(filling the cache for the RSS runs took {results['fill_s']:.0f} s)")
+    return "\n".join(lines)
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    started = time.perf_counter()
+    grid = [tuple(int(x) for x in cell.split("x")) for cell in args.grid.split(",") if cell]
+    sizes = [int(x) for x in args.sizes.split(",") if x]
+    largest = max([n for n, _ in grid] + sizes)
+    corpora = RESULTS / "corpora"
+    print(f"writing synthetic corpora up to {largest} articles ...", file=sys.stderr, flush=True)
+    corpus = {n: write_corpus(corpora / f"synthetic-{n}.jsonl", n) for n in sorted({n for n, _ in grid} | set(sizes))}
+    results: dict[str, Any] = {"load_start": _load(), "cpus": os.cpu_count(), "grid": [], "rss": []}
+    with FakeOpenAIServer(FaultPlan()) as server, tempfile.TemporaryDirectory(dir=args.work) as tmp:
+        work = Path(tmp)
+        for n, c in grid:
+            print(f"grid N={n} C={c} L={args.latency} ...", file=sys.stderr, flush=True)
+            results["grid"].append(asdict(grid_row(server, corpus[n], n, c, args.latency, work)))
+            server.bodies.clear()
+        server.plan.latency_s = 0.0
+        if grid:
+            n_warm, c_warm = max(grid)
+            print(f"warm N={n_warm} ...", file=sys.stderr, flush=True)
+            warm = warm_run(server, corpus[n_warm], work / f"cache-cold-{n_warm}x{c_warm}", 1, time_cache=True)
+            warm["articles_per_s"] = warm["articles"] / warm["wall_s"]
+            warm["calls_per_article"] = warm["cache_hits"] / max(1, warm["articles"])
+            results["warm"] = warm
+        results["help_s"] = help_seconds()
+        if sizes:
+            shared = work / "cache-rss"
+            fill_started = time.perf_counter()
+            print(f"filling the cache for N={max(sizes)} (latency 0) ...", file=sys.stderr, flush=True)
+            warm_run(server, corpus[max(sizes)], shared, args.fill_concurrency, time_cache=False)
+            results["fill_s"] = time.perf_counter() - fill_started
+            server.bodies.clear()
+            for n in sizes:
+                print(f"warm RSS N={n} ...", file=sys.stderr, flush=True)
+                row = warm_run(server, corpus[n], shared, args.fill_concurrency, time_cache=False)
+                results["rss"].append(row)
+    results["load_end"] = _load()
+    results["total_s"] = time.perf_counter() - started
+    return results
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] in ("_tool", "_bare"):
+        worker = argparse.ArgumentParser()
+        worker.add_argument("mode")
+        worker.add_argument("--base-url", required=True)
+        worker.add_argument("--concurrency", type=int, default=1)
+        worker.add_argument("--corpus", type=Path)
+        worker.add_argument("--cache", type=Path)
+        worker.add_argument("--bodies", type=Path)
+        worker.add_argument("--time-cache", action="store_true")
+        args = worker.parse_args()
+        (tool_worker if args.mode == "_tool" else bare_worker)(args)
+        return
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--grid", default="200x32,200x8,2000x32,2000x8", help="NxC cells, comma-separated")
+    parser.add_argument("--latency", type=float, default=0.5)
+    parser.add_argument("--sizes", default="200,2000,10000", help="corpus sizes for peak RSS (warm runs)")
+    parser.add_argument("--fill-concurrency", type=int, default=8, help="concurrency of the RSS runs")
+    parser.add_argument("--work", type=Path, default=None, help="where caches go (default: the temp dir)")
+    args = parser.parse_args()
+    results = measure(args)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    table = format_table(results)
+    (RESULTS / f"scale-{stamp}.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    (RESULTS / f"scale-{stamp}.md").write_text(table + "\n", encoding="utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
