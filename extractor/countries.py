@@ -23,10 +23,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pycountry
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
-from extractor.errors import ConfigError
+from extractor.datafiles import load_yaml_model
 
 DEFAULT_COUNTRIES_PATH = Path(__file__).resolve().parent / "data" / "countries.yaml"
 
@@ -169,25 +168,10 @@ class CountryTable:
         return found
 
 
-def _one_line(text: object) -> str:
-    return " ".join(str(text).split())
-
-
 def load_countries(path: Path | str | None = None) -> CountryTable:
     """Read a countries file (default: the packaged ``extractor/data/countries.yaml``)."""
     source = DEFAULT_COUNTRIES_PATH if path is None else Path(path)
-    try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{source}: cannot read the countries file ({_one_line(exc.strerror or exc)})") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: invalid YAML ({_one_line(getattr(exc, 'problem', None) or exc)})") from exc
-    try:
-        data = _CountriesFile.model_validate(raw)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"]) or "top level"
-        raise ConfigError(f"{source}: {where}: {_one_line(error['msg'])}; see the header of countries.yaml") from exc
+    data = load_yaml_model(source, _CountriesFile, "the countries file", header="countries.yaml")
     return CountryTable(data, str(source))
 
 

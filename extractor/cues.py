@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from extractor.errors import ConfigError
+from extractor.datafiles import load_yaml_model
 
 DEFAULT_CUES_PATH = Path(__file__).resolve().parent / "data" / "cues.yaml"
 
@@ -158,28 +157,10 @@ class CueBook:
         )
 
 
-def _one_line(text: object) -> str:
-    return " ".join(str(text).split())
-
-
 def load_cues(path: Path | str | None = None) -> CueBook:
     """Read a cue file (default: the packaged ``extractor/data/cues.yaml``); `ConfigError` when it is unusable."""
     source = DEFAULT_CUES_PATH if path is None else Path(path)
-    try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{source}: cannot read the cue file ({_one_line(exc.strerror or exc)})") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: invalid YAML ({_one_line(getattr(exc, 'problem', None) or exc)})") from exc
-    try:
-        data = _CuesFile.model_validate(raw)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(part) for part in error["loc"]) or "top level"
-        raise ConfigError(
-            f"{source}: {where}: {_one_line(error['msg'])}; see the header of the packaged cues.yaml"
-        ) from exc
-    return CueBook(data, str(source))
+    return CueBook(load_yaml_model(source, _CuesFile, "the cue file", header="the packaged cues.yaml"), str(source))
 
 
 @lru_cache(maxsize=1)

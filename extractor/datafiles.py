@@ -20,8 +20,9 @@ def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 
 
-def load_yaml_model(path: Path, model: type[Model], what: str) -> Model:
-    """`path` parsed as YAML and validated as `model`; `what` names the file for a person ("the event rules")."""
+def load_yaml_model(path: Path, model: type[Model], what: str, header: str | None = None) -> Model:
+    """`path` parsed as YAML and validated as `model`; `what` names the file for a person ("the event rules"),
+    `header` the file whose header documents the format (default: `path` itself)."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -33,4 +34,6 @@ def load_yaml_model(path: Path, model: type[Model], what: str) -> Model:
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(part) for part in error["loc"]) or "top level"
-        raise ConfigError(f"{path}: {where}: {_one_line(error['msg'])}; see the header of {path.name}") from exc
+        raise ConfigError(
+            f"{path}: {where}: {_one_line(error['msg'])}; see the header of {header or path.name}"
+        ) from exc
