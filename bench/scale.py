@@ -19,8 +19,9 @@ OpenAI-compatible server of tests/fakes (fixed latency L, answers are the schema
   articles/s, and what one cache lookup costs (diskcache/sqlite), which bounds articles/s at
   1 / (calls per article · lookup time) whatever the rest costs.
 * `extractor --help`: median wall of 5 runs of the installed entry point.
-* peak RSS of warm runs at each corpus size (`--sizes`): each run is its own process, which reports its
-  `getrusage(RUSAGE_SELF).ru_maxrss` at the end; the cache is filled first by a cold run at latency 0.
+* peak RSS of warm runs at each corpus size (`--sizes`): each run is its own process, which reports its own
+  peak (VmHWM; `ru_maxrss` would include this process's size, which Linux carries into a child across fork
+  and exec); the cache is filled first by a cold run at latency 0.
 
 Each measured run is a subprocess (the tool's, or the bare client's), and the fake server runs in this
 process, so client and server never share a GIL. Results go to bench/results/ (JSON and the table).
@@ -73,12 +74,23 @@ def tool_worker(args: argparse.Namespace) -> None:
         rows = [json.loads(line) for line in (Path(out) / "articles.jsonl").open(encoding="utf-8")]
     cpu = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({
-        "wall_s": wall, "cpu_s": cpu.ru_utime + cpu.ru_stime, "max_rss_mb": cpu.ru_maxrss / 1024,
+        "wall_s": wall, "cpu_s": cpu.ru_utime + cpu.ru_stime, "max_rss_mb": _peak_rss_mb(cpu),
         "articles": len(rows), "ok": sum(r["status"] == "ok" for r in rows),
         "calls": sum(r["usage"]["calls"] for r in rows), "cache_hits": sum(r["usage"]["cache_hits"] for r in rows),
         "max_calls_per_article": max((r["usage"]["calls"] for r in rows), default=0),
         "cache_get_us": _cache_get_us(args.cache) if args.time_cache else None,
     }))  # fmt: skip
+
+
+def _peak_rss_mb(usage: resource.struct_rusage) -> float:
+    """This process's peak RSS. Linux keeps `ru_maxrss` across fork and exec, so a worker started by a big
+    parent would report the parent's size: VmHWM (reset by exec) is read instead where there is one."""
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return usage.ru_maxrss / 1024
 
 
 def _cache_get_us(cache_dir: Path, limit: int = 2_000) -> float:
@@ -111,9 +123,7 @@ def bare_worker(args: argparse.Namespace) -> None:
 
 
 def _run_worker(*argv: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, __file__, *argv], capture_output=True, text=True, check=False, cwd=ROOT
-    )
+    done = subprocess.run([sys.executable, __file__, *argv], capture_output=True, text=True, check=False, cwd=ROOT)
     if done.returncode != 0:
         raise RuntimeError(f"worker {argv[0]} failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -133,6 +143,7 @@ class GridRow:
     ideal_s: float
     tool_s: float
     bare_s: float
+    tool_cpu_s: float = 0.0  # user + system CPU of the tool's process: threads share one GIL
 
     @property
     def tool_over_ideal(self) -> float:
@@ -163,7 +174,9 @@ def grid_row(server: FakeOpenAIServer, corpus: Path, n: int, c: int, latency: fl
     bodies_file.write_text("".join(json.dumps(b) + "\n" for b in bodies), encoding="utf-8")
     bare = _run_worker("_bare", "--base-url", server.base_url, "--bodies", str(bodies_file), "--concurrency", str(c))
     ideal = ideal_seconds(len(bodies), tool["max_calls_per_article"], latency, c)
-    return GridRow(n, c, latency, len(bodies), tool["max_calls_per_article"], ideal, tool["wall_s"], bare["wall_s"])
+    return GridRow(
+        n, c, latency, len(bodies), tool["max_calls_per_article"], ideal, tool["wall_s"], bare["wall_s"], tool["cpu_s"]
+    )
 
 
 def help_seconds(runs: int = 5) -> float:
@@ -189,13 +202,13 @@ def format_table(results: dict[str, Any]) -> str:
     lines = [f"load average at start {results['load_start']}, at end {results['load_end']}; "
              f"{results['cpus']} CPUs; total {results['total_s']:.0f} s", "",
              "| N | C | L (s) | calls | max calls/article | ideal (s) | tool (s) | tool/ideal | bare client (s) "
-             "| bare/ideal | tool/bare |", "|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+             "| bare/ideal | tool/bare | tool CPU (s) |", "|---" * 12 + "|"]  # fmt: skip
     for row in results["grid"]:
         r = GridRow(**row)
         lines.append(
             f"| {r.n} | {r.concurrency} | {r.latency_s} | {r.calls} | {r.max_calls_per_article} | {r.ideal_s:.1f} "
             f"| {r.tool_s:.1f} | {r.tool_over_ideal:.2f} | {r.bare_s:.1f} | {r.bare_over_ideal:.2f} "
-            f"| {r.tool_over_bare:.2f} |"
+            f"| {r.tool_over_bare:.2f} | {r.tool_cpu_s:.1f} |"
         )
     warm = results.get("warm")
     if warm:

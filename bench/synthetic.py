@@ -19,15 +19,70 @@ from collections.abc import Iterator
 from pathlib import Path
 
 TARGET_CHARS = 3_000
-FIRST = (
-    "Aleksa Brenna Caius Dorota Emeric Farah Gideon Hana Ilario Jovana Kasimir Liesel Matthias Nadira Oskar "
-    "Priya Quentin Rosalind Soren Tamsin Ulla Viktor Wren Ximena Yusuf Zofia Anouk Bertil Cosima Dragan"
-).split()
-LAST = (
-    "Adebayo Brankovic Castellanos Dimitriou Eriksen Falkner Grunwald Haddad Ivarsson Jankowski Kowalczyk "
-    "Lindqvist Marchetti Nakashima Okonkwo Petrakis Quiroga Rautio Sandoval Thorsby Umarov Valdivia Wojcik "
-    "Yilmaz Zelenko Arnaudov Belmonte Carrick Dunmore Estrada"
-).split()
+FIRST = [
+    "Aleksa",
+    "Brenna",
+    "Caius",
+    "Dorota",
+    "Emeric",
+    "Farah",
+    "Gideon",
+    "Hana",
+    "Ilario",
+    "Jovana",
+    "Kasimir",
+    "Liesel",
+    "Matthias",
+    "Nadira",
+    "Oskar",
+    "Priya",
+    "Quentin",
+    "Rosalind",
+    "Soren",
+    "Tamsin",
+    "Ulla",
+    "Viktor",
+    "Wren",
+    "Ximena",
+    "Yusuf",
+    "Zofia",
+    "Anouk",
+    "Bertil",
+    "Cosima",
+    "Dragan",
+]
+LAST = [
+    "Adebayo",
+    "Brankovic",
+    "Castellanos",
+    "Dimitriou",
+    "Eriksen",
+    "Falkner",
+    "Grunwald",
+    "Haddad",
+    "Ivarsson",
+    "Jankowski",
+    "Kowalczyk",
+    "Lindqvist",
+    "Marchetti",
+    "Nakashima",
+    "Okonkwo",
+    "Petrakis",
+    "Quiroga",
+    "Rautio",
+    "Sandoval",
+    "Thorsby",
+    "Umarov",
+    "Valdivia",
+    "Wojcik",
+    "Yilmaz",
+    "Zelenko",
+    "Arnaudov",
+    "Belmonte",
+    "Carrick",
+    "Dunmore",
+    "Estrada",
+]
 # (country, demonym)
 COUNTRIES = (
     ("Norway", "Norwegian"), ("Chile", "Chilean"), ("Kenya", "Kenyan"), ("Poland", "Polish"),

@@ -129,7 +129,7 @@ def _align_exact(evidence: str, text: str) -> EvidenceSpan | None:
     return EvidenceSpan(text=evidence, start=pos, end=pos + len(needle), alignment=Alignment.exact)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)  # small: a map holds two ints per character of an article
 def _mapped(text: str) -> NormalisedText:
     """`normalise_with_map` of an article text, shared by the evidence spans of its records."""
     return normalise_with_map(text)
