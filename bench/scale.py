@@ -69,17 +69,28 @@ def tool_worker(args: argparse.Namespace) -> None:
     )
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
-        run_corpus([args.corpus], Path(out), settings)
+        run_corpus([args.corpus], Path(out), settings, events=not args.no_events)
         wall = time.perf_counter() - started
-        rows = [json.loads(line) for line in (Path(out) / "articles.jsonl").open(encoding="utf-8")]
-    cpu = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = resource.getrusage(resource.RUSAGE_SELF)
+        peak = _peak_rss_mb(cpu)  # before reading the output back, which is not part of the run
+        counts = _article_counts(Path(out) / "articles.jsonl")
     print(json.dumps({
-        "wall_s": wall, "cpu_s": cpu.ru_utime + cpu.ru_stime, "max_rss_mb": _peak_rss_mb(cpu),
-        "articles": len(rows), "ok": sum(r["status"] == "ok" for r in rows),
-        "calls": sum(r["usage"]["calls"] for r in rows), "cache_hits": sum(r["usage"]["cache_hits"] for r in rows),
-        "max_calls_per_article": max((r["usage"]["calls"] for r in rows), default=0),
-        "cache_get_us": _cache_get_us(args.cache) if args.time_cache else None,
+        "wall_s": wall, "cpu_s": cpu.ru_utime + cpu.ru_stime, "max_rss_mb": peak, "events": not args.no_events,
+        **counts, "cache_get_us": _cache_get_us(args.cache) if args.time_cache else None,
     }))  # fmt: skip
+
+
+def _article_counts(path: Path) -> dict[str, int]:
+    counts = {"articles": 0, "ok": 0, "calls": 0, "cache_hits": 0, "max_calls_per_article": 0}
+    with path.open(encoding="utf-8") as rows:
+        for line in rows:
+            row = json.loads(line)
+            counts["articles"] += 1
+            counts["ok"] += row["status"] == "ok"
+            counts["calls"] += row["usage"]["calls"]
+            counts["cache_hits"] += row["usage"]["cache_hits"]
+            counts["max_calls_per_article"] = max(counts["max_calls_per_article"], row["usage"]["calls"])
+    return counts
 
 
 def _peak_rss_mb(usage: resource.struct_rusage) -> float:
@@ -189,10 +200,12 @@ def help_seconds(runs: int = 5) -> float:
     return statistics.median(walls)
 
 
-def warm_run(server: FakeOpenAIServer, corpus: Path, cache: Path, concurrency: int, time_cache: bool) -> dict[str, Any]:
+def warm_run(
+    server: FakeOpenAIServer, corpus: Path, cache: Path, concurrency: int, time_cache: bool, events: bool = True
+) -> dict[str, Any]:
     argv = ["_tool", "--base-url", server.base_url, "--corpus", str(corpus), "--cache", str(cache),
             "--concurrency", str(concurrency)]  # fmt: skip
-    return _run_worker(*argv, *(["--time-cache"] if time_cache else []))
+    return _run_worker(*argv, *(["--time-cache"] if time_cache else []), *([] if events else ["--no-events"]))
 
 
 # --------------------------------------------------------------------------- report
@@ -222,11 +235,11 @@ def format_table(results: dict[str, Any]) -> str:
         ]
     lines += ["", f"`extractor --help`: {results['help_s']:.2f} s (median of 5)"]
     if results.get("rss"):
-        lines += ["", "| N (warm) | peak RSS (MB) | wall (s) | articles/s |", "|---|---|---|---|"]
+        lines += ["", "| N (warm) | events.jsonl | peak RSS (MB) | wall (s) | articles/s |", "|---|---|---|---|---|"]
         for row in results["rss"]:
             lines.append(
-                f"| {row['articles']} | {row['max_rss_mb']:.0f} | {row['wall_s']:.1f} "
-                f"| {row['articles'] / row['wall_s']:.0f} |"
+                f"| {row['articles']} | {'yes' if row['events'] else 'no (--no-events)'} | {row['max_rss_mb']:.0f} "
+                f"| {row['wall_s']:.1f} | {row['articles'] / row['wall_s']:.0f} |"
             )
         lines.append(f"(filling the cache for the RSS runs took {results['fill_s']:.0f} s)")
     return "\n".join(lines)
@@ -261,16 +274,18 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             results["warm"] = warm
         results["help_s"] = help_seconds()
         if sizes:
+            server.keep_bodies = False
             shared = work / "cache-rss"
             fill_started = time.perf_counter()
             print(f"filling the cache for N={max(sizes)} (latency 0) ...", file=sys.stderr, flush=True)
             warm_run(server, corpus[max(sizes)], shared, args.fill_concurrency, time_cache=False)
             results["fill_s"] = time.perf_counter() - fill_started
             server.bodies.clear()
-            for n in sizes:
-                print(f"warm RSS N={n} ...", file=sys.stderr, flush=True)
-                row = warm_run(server, corpus[n], shared, args.fill_concurrency, time_cache=False)
-                results["rss"].append(row)
+            for n in sizes:  # the streamed run itself, then the same with the events step at the end
+                for events in (False, True):
+                    print(f"warm RSS N={n} events={events} ...", file=sys.stderr, flush=True)
+                    row = warm_run(server, corpus[n], shared, args.fill_concurrency, time_cache=False, events=events)
+                    results["rss"].append(row)
     results["load_end"] = _load()
     results["total_s"] = time.perf_counter() - started
     return results
@@ -286,6 +301,7 @@ def main() -> None:
         worker.add_argument("--cache", type=Path)
         worker.add_argument("--bodies", type=Path)
         worker.add_argument("--time-cache", action="store_true")
+        worker.add_argument("--no-events", action="store_true")
         args = worker.parse_args()
         (tool_worker if args.mode == "_tool" else bare_worker)(args)
         return

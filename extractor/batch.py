@@ -172,8 +172,13 @@ def run_corpus(
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[ArticleOutcome], None] | None = None,
     stop: StopFlag | None = None,
+    events: bool = True,
 ) -> BatchReport:
-    """A corpus streamed through the model into `out_dir`; stops cleanly when `stop` is set (e.g. by Ctrl-C)."""
+    """A corpus streamed through the model into `out_dir`; stops cleanly when `stop` is set (e.g. by Ctrl-C).
+
+    `events`: also write events.jsonl. Events are across articles, so that step reads every record back into
+    memory; for a very large corpus, run without it and build events with `extractor events` where memory allows.
+    """
     started = time.monotonic()
     if replay is not None:
         settings = replace(settings, replay=True, use_cache=False)
@@ -215,8 +220,8 @@ def run_corpus(
             log.info("stopped: %s", stop.reason)
         report.files, report.merge = write_final(out_dir, journal, skipped)
         journal.remove()
-        # Events are across articles: built from the finished files, not from the stream.
-        report.files.append(write_event_file(out_dir, events_of(load_output(out_dir, with_events=False))))
+        if events:  # across articles: built from the finished files, not from the stream
+            report.files.append(write_event_file(out_dir, events_of(load_output(out_dir, with_events=False))))
     report.wall_seconds = time.monotonic() - started
     counts = " / ".join(f"{report.count(s)} {s.value}" for s in ArticleStatus)
     log.info("done in %.1f s: %s; %s", report.wall_seconds, counts, dict(report.records))

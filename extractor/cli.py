@@ -85,6 +85,9 @@ def run(
     max_total_tokens: Annotated[int | None, Opt(min=1, help="Stop starting articles after this many tokens.")] = None,
     max_cost: Annotated[float | None, Opt(min=0, help="Stop starting articles after this many USD.")] = None,
     no_cache: Annotated[bool, Opt("--no-cache", help="Neither read nor write the cache.")] = False,
+    events: Annotated[
+        bool, Opt("--events/--no-events", help="Also write events.jsonl (holds every record in memory at the end).")
+    ] = True,
     strict: Strict = False,
     scope: Scope = None,
     prices: Prices = None,
@@ -107,7 +110,7 @@ def run(
 
     stop = StopFlag()
     with _stop_on_signals(stop), _run_log(out_dir):
-        report = _run_with_progress(paths, out_dir, settings, record, replay, stop)
+        report = _run_with_progress(paths, out_dir, settings, record, replay, stop, events)
     out.print(articles_table(report))
     out.print(summary_table(report))
     for line in problems(report):
@@ -156,7 +159,8 @@ def _run_log(out_dir: Path) -> Iterator[None]:
 
 
 def _run_with_progress(
-    paths: list[Path], out_dir: Path, settings: Settings, record: Path | None, replay: Path | None, stop: StopFlag
+    paths: list[Path], out_dir: Path, settings: Settings, record: Path | None, replay: Path | None, stop: StopFlag,
+    events: bool,
 ) -> BatchReport:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -174,7 +178,7 @@ def _run_with_progress(
                 progress.console.print(f"{outcome.result.status.value:7} {outcome.result.source}", highlight=False)
 
         return run_corpus(
-            paths, out_dir, settings, record=record, replay=replay, stop=stop,
+            paths, out_dir, settings, record=record, replay=replay, stop=stop, events=events,
             on_start=lambda n: progress.update(task, total=n), on_done=on_done,
         )  # fmt: skip
 

@@ -98,6 +98,7 @@ class FakeOpenAIServer:
     def __init__(self, plan: FaultPlan | None = None, port: int = 0) -> None:
         self.plan = plan or FaultPlan()
         self.bodies: list[dict[str, Any]] = []
+        self.keep_bodies = True  # off for long benchmark runs: the bodies would fill this process's memory
         self.requests = 0
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -124,7 +125,8 @@ class FakeOpenAIServer:
     def _take(self, body: dict[str, Any]) -> tuple[str, bool]:
         with self._lock:
             self.requests += 1
-            self.bodies.append(body)
+            if self.keep_bodies:
+                self.bodies.append(body)
             fault = self.plan.next_fault()
             dying = self.plan.die_after is not None and self.requests >= self.plan.die_after
         return fault, dying

@@ -74,6 +74,7 @@ def test_connection_refused_is_retried_on_the_real_path(replay_settings: Setting
     transport = FlakyTransport()
     client = _client(replay_settings, transport)
     client.max_reasks = 0
+    client.answered = True  # refused by a server that answered before (a restart): retried; never-answered fails fast
     result = complete(request, client)  # type: ignore[arg-type]
     assert transport.calls == 2
     assert result.usage.calls == 1
@@ -81,16 +82,19 @@ def test_connection_refused_is_retried_on_the_real_path(replay_settings: Setting
 
 @pytest.mark.vcr
 def test_self_test_passes_when_the_server_enforces_the_schema(replay_settings: Settings) -> None:
-    http = httpx2.Client(timeout=60)
-    sdk = openai.OpenAI(base_url=replay_settings.base_url, api_key="x", max_retries=0, http_client=http)
-    check_schema_enforced(sdk, get_backend("llama_cpp"), LOCAL_IDENTITY)
+    with _sdk(replay_settings) as sdk:
+        check_schema_enforced(sdk, get_backend("llama_cpp"), LOCAL_IDENTITY)
 
 
 @pytest.mark.vcr
 def test_self_test_fails_loudly_when_the_schema_is_ignored(replay_settings: Settings) -> None:
-    http = httpx2.Client(timeout=60)
-    sdk = openai.OpenAI(base_url=replay_settings.base_url, api_key="x", max_retries=0, http_client=http)
     # Bare json_object without the schema: the server decodes unconstrained JSON.
     unconstrained = Backend("unconstrained", Mode.JSON, lambda body, model: body)
-    with pytest.raises(SchemaNotEnforcedError, match="ignores the JSON schema"):
+    with _sdk(replay_settings) as sdk, pytest.raises(SchemaNotEnforcedError, match="ignores the JSON schema"):
         check_schema_enforced(sdk, unconstrained, LOCAL_IDENTITY)
+
+
+def _sdk(settings: Settings) -> openai.OpenAI:
+    return openai.OpenAI(
+        base_url=settings.base_url, api_key="x", max_retries=0, http_client=httpx2.Client(timeout=60)
+    )
