@@ -92,6 +92,9 @@ def _load_file(path: Path) -> Iterator[Article | SkippedInput]:
         yield SkippedInput(str(path), f"unsupported file type {path.suffix!r} (use .txt, .jsonl, .html or .htm)")
         return
     try:
+        if path.suffix == ".jsonl":  # streamed row by row: a corpus file may be larger than memory
+            yield from _jsonl_file(path)
+            return
         raw = path.read_bytes()
     except OSError as exc:
         yield SkippedInput(str(path), f"cannot read the file ({exc.strerror})")
@@ -100,9 +103,7 @@ def _load_file(path: Path) -> Iterator[Article | SkippedInput]:
         yield SkippedInput(str(path), problem)
         return
     text = raw.decode("utf-8").lstrip("\ufeff")
-    if path.suffix == ".jsonl":
-        yield from _jsonl_articles(text, str(path))
-    elif path.suffix in HTML_SUFFIXES or looks_like_html(text):
+    if path.suffix in HTML_SUFFIXES or looks_like_html(text):
         yield _html_article(text, str(path))
     else:
         yield _txt_article(text, str(path))
@@ -127,15 +128,16 @@ def _html_article(html: str, source: str) -> Article | SkippedInput:
     return make_article(title, body.strip("\n"), source)
 
 
-def _binary_problem(raw: bytes) -> str | None:
-    if not raw.strip():
+def _binary_problem(raw: bytes, offset: int = 0, *, empty_ok: bool = False) -> str | None:
+    """Why these bytes (at `offset` in their file) are not text we can read, if they are not."""
+    if not empty_ok and not raw.strip():
         return "empty file"
     if b"\x00" in raw:
         return "binary file (contains NUL bytes)"
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return f"not UTF-8 (byte {exc.start}); re-save the file as UTF-8"
+        return f"not UTF-8 (byte {offset + exc.start}); re-save the file as UTF-8"
     return None
 
 
@@ -147,26 +149,42 @@ def _txt_article(text: str, source: str) -> Article | SkippedInput:
     return make_article(title.strip(), body, source)
 
 
-def _jsonl_articles(text: str, source: str) -> Iterator[Article | SkippedInput]:
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{source}:{lineno}"
-        try:
-            row = json.loads(line)
-            body = row["text"]
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            yield SkippedInput(where, f"bad JSONL row ({exc.__class__.__name__}: {exc}); need at least 'text'")
-            continue
-        if not isinstance(body, str) or not body.strip():
-            yield SkippedInput(where, "empty 'text'")
-            continue
-        published = _iso_date(row.get("published"))
-        article = make_article(str(row.get("title") or ""), body, where, url=_text_or_none(row.get("url")),
-                               published=published)  # fmt: skip
-        own_id = row.get("id")
-        meta = {k: v for k, v in row.items() if k not in _JSONL_KNOWN}
-        yield article.model_copy(update={"external_id": None if own_id is None else str(own_id), "meta": meta})
+def _jsonl_file(path: Path) -> Iterator[Article | SkippedInput]:
+    """Rows of a JSONL file, read one line at a time; a binary or non-UTF-8 line skips the rest of the file."""
+    seen_text = False
+    offset = 0
+    with path.open("rb") as handle:
+        for lineno, raw in enumerate(handle, start=1):
+            if problem := _binary_problem(raw, offset, empty_ok=True):
+                yield SkippedInput(f"{path}:{lineno}", f"{problem}; the rest of the file is skipped")
+                return
+            offset += len(raw)
+            line = raw.decode("utf-8")
+            if lineno == 1:
+                line = line.lstrip("\ufeff")
+            if line.strip():
+                seen_text = True
+                yield from _jsonl_row(line, f"{path}:{lineno}")
+    if not seen_text:
+        yield SkippedInput(str(path), "empty file")
+
+
+def _jsonl_row(line: str, where: str) -> Iterator[Article | SkippedInput]:
+    try:
+        row = json.loads(line)
+        body = row["text"]
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        yield SkippedInput(where, f"bad JSONL row ({exc.__class__.__name__}: {exc}); need at least 'text'")
+        return
+    if not isinstance(body, str) or not body.strip():
+        yield SkippedInput(where, "empty 'text'")
+        return
+    published = _iso_date(row.get("published"))
+    article = make_article(str(row.get("title") or ""), body, where, url=_text_or_none(row.get("url")),
+                           published=published)  # fmt: skip
+    own_id = row.get("id")
+    meta = {k: v for k, v in row.items() if k not in _JSONL_KNOWN}
+    yield article.model_copy(update={"external_id": None if own_id is None else str(own_id), "meta": meta})
 
 
 def _text_or_none(value: object) -> str | None:

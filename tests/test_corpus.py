@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.corpus import load_corpus
+from extractor.corpus import SkippedInput, load_corpus
 from extractor.errors import InputError
 
 
@@ -58,3 +58,18 @@ def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
 def test_glob_selects_files(corpus_dir: Path) -> None:
     articles, _ = load_corpus([str(corpus_dir / "00[34]_*.txt")])
     assert sorted(Path(a.source).name[:3] for a in articles) == ["003", "004"]
+
+
+def test_a_jsonl_file_is_read_row_by_row_and_a_binary_row_stops_it(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    good = json.dumps({"text": "Ministers met in Oslo on Monday.", "title": "Talks"})
+    path.write_bytes(f"{good}\n\n".encode() + b'{"text": "bad \x00 row"}\n' + f"{good}\n".encode())
+    articles, skipped = load_corpus([path])
+    assert len(articles) == 1 and articles[0].source == f"{path}:1"
+    assert [(s.source, s.reason.split(";")[0]) for s in skipped] == [(f"{path}:3", "binary file (contains NUL bytes)")]
+
+
+def test_an_empty_jsonl_file_is_skipped_with_a_reason(tmp_path: Path) -> None:
+    path = tmp_path / "empty.jsonl"
+    path.write_text("\n  \n", encoding="utf-8")
+    assert load_corpus([path]) == ([], [SkippedInput(str(path), "empty file")])
