@@ -26,8 +26,16 @@ from extractor.dataset.write import events_of, write_event_file
 from extractor.journal import Entry, Journal, MergeNote, locked, write_final
 from extractor.llm.endpoint import open_client
 from extractor.llm.seam import LLMClient
+from extractor.memo import finish_article, memo_for
 from extractor.normalize.actors import load_actors
-from extractor.pipeline import ArticleOutcome, RunPlan, not_started_result, process_article, run_batch, skipped_result
+from extractor.pipeline import (
+    ArticleOutcome,
+    FinishedArticle,
+    RunPlan,
+    not_started_result,
+    run_batch,
+    skipped_result,
+)
 from extractor.prompts import DEFAULT_PROMPTS_DIR
 from extractor.requests import DEFAULT_STRATEGY, Target, load_paragraph_prompts, load_strategy_prompts
 from extractor.runner import StopFlag, run_stream
@@ -170,7 +178,7 @@ def run_corpus(
     record: Path | None = None,
     replay: Path | None = None,
     on_start: Callable[[int], None] | None = None,
-    on_done: Callable[[ArticleOutcome], None] | None = None,
+    on_done: Callable[[FinishedArticle], None] | None = None,
     stop: StopFlag | None = None,
     events: bool = True,
 ) -> BatchReport:
@@ -199,21 +207,22 @@ def run_corpus(
             report.model = client.model
             budget = Budget(settings.max_total_tokens, settings.max_cost_usd)
             articles = _articles_only(iter_corpus(files), skipped)
+            memo = memo_for(client, plan)
             if settings.engine != "local":
                 stream = _engine_stream(list(articles), settings, plan)
             else:
                 stream = run_stream(
-                    articles, lambda a: process_article(a, client, plan), settings.concurrency, stop,
+                    articles, lambda a: finish_article(a, client, plan, memo), settings.concurrency, stop,
                     on_stop=client.close,
                 )  # fmt: skip
             for index, article, done in stream:
-                outcome = done if done is not None else ArticleOutcome(not_started_result(article, plan, stop.reason))
-                journal.append(_entry(index, outcome))
-                report.add(outcome.result, outcome.seconds)
-                _log_article(report, total, outcome)
+                finished = done or FinishedArticle(not_started_result(article, plan, stop.reason))
+                journal.append(_entry(index, finished))
+                report.add(finished.result, finished.seconds)
+                _log_article(report, total, finished)
                 if on_done is not None:
-                    on_done(outcome)
-                if reason := budget.exceeded(report.usage, report.cost_usd) or _unreachable(client, outcome):
+                    on_done(finished)
+                if reason := budget.exceeded(report.usage, report.cost_usd) or _unreachable(client, finished):
                     stop.request(reason)
         report.stopped = stop.reason
         if stop.reason:
@@ -228,20 +237,20 @@ def run_corpus(
     return report
 
 
-def _log_article(report: BatchReport, total: int, outcome: ArticleOutcome) -> None:
-    r = outcome.result
+def _log_article(report: BatchReport, total: int, finished: FinishedArticle) -> None:
+    r = finished.result
     tail = f": {r.error}" if r.error else f" {dict(r.counts)}"
-    log.info("[%d/%d] %s %s %.1f s%s", report.articles, total, r.status.value, r.source, outcome.seconds, tail)
+    log.info("[%d/%d] %s %s %.1f s%s", report.articles, total, r.status.value, r.source, finished.seconds, tail)
 
 
 def _engine_stream(
     articles: list[Article], settings: Settings, plan: RunPlan
-) -> Iterator[tuple[int, Article, ArticleOutcome | None]]:
+) -> Iterator[tuple[int, Article, FinishedArticle | None]]:
     """Another engine (e.g. Ray actors, each with its own client: extractor.engines), shaped like `run_stream`."""
     from extractor.engines import run_engine
 
     for index, (article, outcome) in enumerate(zip(articles, run_engine(articles, settings, plan), strict=True)):
-        yield index, article, outcome
+        yield index, article, FinishedArticle.of(outcome)
 
 
 def _articles_only(items: Iterable[Article | SkippedInput], skipped: list[str]) -> Iterator[Article]:
@@ -253,24 +262,15 @@ def _articles_only(items: Iterable[Article | SkippedInput], skipped: list[str]) 
             skipped.append(skipped_result(item).model_dump_json())
 
 
-def _entry(index: int, outcome: ArticleOutcome) -> Entry:
-    result, records = outcome.result, outcome.records
-    return Entry(
-        index=index,
-        article_id=result.id,
-        ok=result.status is ArticleStatus.ok,
-        article=result.model_dump_json(),
-        records={
-            "meetings.jsonl": [r.model_dump_json() for r in records.meetings],
-            "statements.jsonl": [r.model_dump_json() for r in records.statements],
-            "positions.jsonl": [r.model_dump_json() for r in records.positions],
-        },
-    )
+def _entry(index: int, finished: FinishedArticle) -> Entry:
+    result = finished.result
+    ok = result.status is ArticleStatus.ok
+    return Entry(index, result.id, ok, result.model_dump_json(), finished.records)
 
 
-def _unreachable(client: LLMClient, outcome: ArticleOutcome) -> str:
+def _unreachable(client: LLMClient, finished: FinishedArticle) -> str:
     """A server that refused the very first connection will refuse the rest: stop instead of failing each."""
-    return (outcome.result.error or "server unreachable") if client.unreachable else ""
+    return (finished.result.error or "server unreachable") if client.unreachable else ""
 
 
 def tables(outcomes: Sequence[ArticleOutcome], skipped: Sequence[SkippedInput]) -> dict[str, Sequence[BaseModel]]:

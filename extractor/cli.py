@@ -20,7 +20,7 @@ from extractor.errors import ExtractorError
 if TYPE_CHECKING:  # the library is imported by the commands that use it: `extractor --help` stays fast
     from extractor.batch import BatchReport
     from extractor.llm.cache import ResponseCache
-    from extractor.pipeline import ArticleOutcome
+    from extractor.pipeline import FinishedArticle
     from extractor.runner import StopFlag
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -159,7 +159,12 @@ def _run_log(out_dir: Path) -> Iterator[None]:
 
 
 def _run_with_progress(
-    paths: list[Path], out_dir: Path, settings: Settings, record: Path | None, replay: Path | None, stop: StopFlag,
+    paths: list[Path],
+    out_dir: Path,
+    settings: Settings,
+    record: Path | None,
+    replay: Path | None,
+    stop: StopFlag,
     events: bool,
 ) -> BatchReport:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -171,7 +176,7 @@ def _run_with_progress(
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("extracting", total=None)
 
-        def on_done(outcome: ArticleOutcome) -> None:
+        def on_done(outcome: FinishedArticle) -> None:
             progress.advance(task)
             small = (progress.tasks[0].total or 0) <= SHOWN_ARTICLE_LINES
             if small or outcome.result.status is not ArticleStatus.ok:

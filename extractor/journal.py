@@ -49,33 +49,47 @@ class MergeNote:
 
 
 class Journal:
-    """Append-only; `entries()` reads it back in input order."""
+    """Append-only; `entries()` reads it back in input order.
+
+    An entry is a small JSON header (index, article id, ok, how many lines of each file follow) and then the
+    lines themselves as they go into the output files, so reading it back parses only the header.
+    """
 
     def __init__(self, out_dir: Path) -> None:
         self.path = out_dir / JOURNAL_NAME
         self._offsets: dict[int, int] = {}
+        self.article_ids: set[str] = set()
+        self.not_ok_ids: set[str] = set()
         self._handle: IO[str] = self.path.open("w", encoding="utf-8", newline="\n")
         self._synced = time.monotonic()
 
     def append(self, entry: Entry) -> None:
-        line = json.dumps(
-            {"i": entry.index, "id": entry.article_id, "ok": entry.ok, "a": entry.article, "r": entry.records},
-            ensure_ascii=False,
-        )
+        counts = [len(entry.records.get(name, [])) for name in RECORD_FILES]
+        header = json.dumps({"i": entry.index, "id": entry.article_id, "ok": entry.ok, "n": counts}, ensure_ascii=False)
         self._offsets[entry.index] = self._handle.tell()
-        self._handle.write(line + "\n")
+        lines = [header, entry.article, *(line for name in RECORD_FILES for line in entry.records.get(name, []))]
+        self._handle.write("\n".join(lines) + "\n")
         self._handle.flush()
+        if entry.article_id:
+            self.article_ids.add(entry.article_id)
+            if not entry.ok:
+                self.not_ok_ids.add(entry.article_id)
         if time.monotonic() - self._synced >= FSYNC_INTERVAL_S:
             os.fsync(self._handle.fileno())
             self._synced = time.monotonic()
 
     def entries(self) -> Iterator[Entry]:
         self._handle.flush()
-        with self.path.open(encoding="utf-8") as reader:
+        with self.path.open(encoding="utf-8", newline="\n") as reader:
             for index in sorted(self._offsets):
                 reader.seek(self._offsets[index])
-                row = json.loads(reader.readline())
-                yield Entry(row["i"], row["id"], row["ok"], row["a"], row["r"])
+                header = json.loads(reader.readline())
+                article = reader.readline().rstrip("\n")
+                records = {
+                    name: [reader.readline().rstrip("\n") for _ in range(count)]
+                    for name, count in zip(RECORD_FILES, header["n"], strict=True)
+                }
+                yield Entry(header["i"], header["id"], header["ok"], article, records)
 
     def __enter__(self) -> Journal:
         return self
@@ -158,10 +172,8 @@ def _lines(path: Path) -> Iterator[str]:
 def write_final(out_dir: Path, journal: Journal, trailing: list[str]) -> tuple[list[Path], MergeNote]:
     """The four files from the journal in input order (then `trailing` article rows), each replaced atomically."""
     note = MergeNote()
-    not_ok = {e.article_id for e in journal.entries() if not e.ok and e.article_id}
-    earlier = earlier_rows(out_dir, not_ok)
-    current = {e.article_id for e in journal.entries()}
-    note.dropped_earlier = len(earlier_article_ids(out_dir) - current)
+    earlier = earlier_rows(out_dir, journal.not_ok_ids)
+    note.dropped_earlier = len(earlier_article_ids(out_dir) - journal.article_ids)
     writers = {name: _AtomicFile(out_dir / name) for name in OUTPUT_FILES}
     try:
         for entry in journal.entries():

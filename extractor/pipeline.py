@@ -40,6 +40,28 @@ class ArticleOutcome:
     seconds: float = 0.0  # kept out of the output files, which must be reproducible byte for byte
 
 
+@dataclass
+class FinishedArticle:
+    """One article as the lines it adds to the output files (what the journal stores)."""
+
+    result: ArticleResult
+    records: dict[str, list[str]] = field(default_factory=dict)
+    seconds: float = 0.0  # never written: outputs are reproducible byte for byte
+
+    @classmethod
+    def of(cls, outcome: ArticleOutcome) -> FinishedArticle:
+        records = outcome.records
+        return cls(
+            outcome.result,
+            {
+                "meetings.jsonl": [r.model_dump_json() for r in records.meetings],
+                "statements.jsonl": [r.model_dump_json() for r in records.statements],
+                "positions.jsonl": [r.model_dump_json() for r in records.positions],
+            },
+            outcome.seconds,
+        )
+
+
 @dataclass(frozen=True)
 class RunPlan:
     """What every article of a batch is put through."""

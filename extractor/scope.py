@@ -35,6 +35,7 @@ mentions ("Norwegian Foreign Ministry").
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -87,6 +88,13 @@ class Scope:
     @property
     def admits_everything(self) -> bool:
         return not (self.countries or self.dyads or self.people or self.institutions)
+
+    def fingerprint(self) -> str:
+        """What the scope admits, as a stable string (frozensets sorted: their order varies between processes)."""
+        return json.dumps(
+            [self.name, self.countries, sorted(sorted(d) for d in self.dyads), self.people, self.institutions,
+             self.mentions],
+        )  # fmt: skip
 
     # ------------------------------------------------------------ story pre-filter
 

@@ -42,6 +42,8 @@ fall in (the terms all participants share), for dating pages without a date.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -308,6 +310,11 @@ class ActorIndex:
         self._aliases: dict[str, frozenset[str]] = {key: frozenset(names) for key, names in aliases.items()}
         self._alias_keys: list[str] = sorted(self._aliases)
         self._memoise()
+
+    def fingerprint(self) -> str:
+        """A hash of the actors this index was built from (not of its memo tables)."""
+        rows = json.dumps([actor.model_dump(mode="json") for actor in self.actors], sort_keys=True)
+        return hashlib.sha256(rows.encode("utf-8")).hexdigest()
 
     def _memoise(self) -> None:
         # Pure functions of the index, asked about the same names again and again: memoised per index.

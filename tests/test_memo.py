@@ -1,0 +1,120 @@
+"""The article memo: a rerun served from it writes exactly what a per-call-cache rerun writes, and any change
+to what decides an article's records (plan, article, code) misses it."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import extractor.batch
+from extractor.batch import run_corpus
+from extractor.config import Settings
+from extractor.llm.cache import ResponseCache
+from extractor.memo import KEY_PREFIX, ArticleMemo, code_fingerprint, plan_fingerprint
+from extractor.output import OUTPUT_FILES
+from extractor.pipeline import FinishedArticle
+from tests.conftest import CORPUS
+from tests.fakes.openai_server import FakeOpenAIServer
+
+pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+TWO_ARTICLES = sorted(CORPUS.glob("*.txt"))[:2]
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAIServer]:
+    with FakeOpenAIServer() as fake:
+        yield fake
+
+
+def _settings(server: FakeOpenAIServer, tmp_path: Path) -> Settings:
+    return Settings(base_url=server.base_url, model="fake-model", backend="compatible", cache_dir=tmp_path / "c")
+
+
+def _memo_rows(cache_dir: Path) -> int:
+    cache = ResponseCache(cache_dir / "responses")
+    try:
+        return sum(1 for key in cache._cache.iterkeys() if key.startswith(KEY_PREFIX))
+    finally:
+        cache.close()
+
+
+def test_a_memo_hit_writes_what_a_per_call_cache_hit_writes(
+    server: FakeOpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = _settings(server, tmp_path)
+    run_corpus(TWO_ARTICLES, tmp_path / "cold", settings)
+    assert _memo_rows(settings.cache_dir) == 2
+    asked = server.requests
+    with monkeypatch.context() as patched:
+        patched.setattr(extractor.batch, "memo_for", lambda client, plan: None)
+        run_corpus(TWO_ARTICLES, tmp_path / "per-call", settings)
+    report = run_corpus(TWO_ARTICLES, tmp_path / "memo", settings)
+    assert server.requests == asked  # neither rerun sent anything
+    assert report.from_cache == 2
+    for name in (*OUTPUT_FILES, "events.jsonl"):
+        assert (tmp_path / "memo" / name).read_bytes() == (tmp_path / "per-call" / name).read_bytes(), name
+
+
+def test_no_cache_means_no_memo(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    settings = dataclasses.replace(_settings(server, tmp_path), use_cache=False)
+    run_corpus(TWO_ARTICLES, tmp_path / "out", settings)
+    assert not (settings.cache_dir / "responses").exists()
+
+
+def _plan_and_memo(server: FakeOpenAIServer, tmp_path: Path) -> tuple[extractor.batch.RunPlan, ArticleMemo]:
+    settings = _settings(server, tmp_path)
+    from extractor.llm.endpoint import open_client
+
+    with open_client(settings) as client:
+        plan = extractor.batch.make_plan(settings, client)
+        assert client.cache is not None
+        return plan, ArticleMemo(client.cache, plan, client.max_reasks)
+
+
+def test_the_key_changes_with_the_plan_and_the_article(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    from extractor.corpus import load_corpus
+
+    plan, memo = _plan_and_memo(server, tmp_path)
+    base = plan_fingerprint(plan, 2)
+    assert plan_fingerprint(plan, 2) == base  # stable
+    assert plan_fingerprint(dataclasses.replace(plan, strict=not plan.strict), 2) != base
+    assert plan_fingerprint(dataclasses.replace(plan, strategy="other"), 2) != base
+    target = dataclasses.replace(plan.target, model="another-model")
+    assert plan_fingerprint(dataclasses.replace(plan, target=target), 2) != base
+    assert plan_fingerprint(plan, 3) != base  # re-asks decide which answer is kept
+    [article, other], _ = load_corpus(TWO_ARTICLES)
+    assert memo.key(article) != memo.key(other)
+    assert memo.key(article) != memo.key(article.model_copy(update={"source": "elsewhere.txt"}))
+
+
+def test_the_code_fingerprint_covers_the_packaged_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import extractor.memo as memo_module
+
+    before = code_fingerprint()
+    package = tmp_path / "extractor"
+    (package / "data").mkdir(parents=True)
+    (package / "memo.py").write_text("x = 1\n")
+    (package / "data" / "cues.yaml").write_text("a: 1\n")
+    monkeypatch.setattr(memo_module, "__file__", str(package / "memo.py"))
+    code_fingerprint.cache_clear()
+    try:
+        first = code_fingerprint()
+        (package / "data" / "cues.yaml").write_text("a: 2\n")  # a tuned vocabulary, no code change
+        code_fingerprint.cache_clear()
+        assert code_fingerprint() != first
+        assert first != before
+    finally:
+        code_fingerprint.cache_clear()
+
+
+def test_failed_articles_are_not_remembered(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    from extractor.corpus import load_corpus
+    from extractor.pipeline import not_started_result
+
+    plan, memo = _plan_and_memo(server, tmp_path)
+    [article, _], _ = load_corpus(TWO_ARTICLES)
+    memo.put(article, FinishedArticle(not_started_result(article, plan, "a budget")))
+    assert memo.get(article) is None
