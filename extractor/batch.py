@@ -21,8 +21,7 @@ from extractor.budget import Budget
 from extractor.config import Settings
 from extractor.corpus import SkippedInput, count_articles, input_files, iter_corpus
 from extractor.cost import load_prices, total_cost
-from extractor.dataset.load import load_output
-from extractor.dataset.write import events_of, write_event_file
+from extractor.dataset.write import write_events_from_files
 from extractor.journal import Entry, Journal, MergeNote, locked, write_final
 from extractor.llm.endpoint import open_client
 from extractor.llm.seam import LLMClient
@@ -184,8 +183,8 @@ def run_corpus(
 ) -> BatchReport:
     """A corpus streamed through the model into `out_dir`; stops cleanly when `stop` is set (e.g. by Ctrl-C).
 
-    `events`: also write events.jsonl. Events are across articles, so that step reads every record back into
-    memory; for a very large corpus, run without it and build events with `extractor events` where memory allows.
+    `events`: also write events.jsonl, from the finished files (events are across articles); that step holds
+    every meeting as a compact mention and the ids of linked records, not the records.
     """
     started = time.monotonic()
     if replay is not None:
@@ -230,7 +229,7 @@ def run_corpus(
         report.files, report.merge = write_final(out_dir, journal, skipped)
         journal.remove()
         if events:  # across articles: built from the finished files, not from the stream
-            report.files.append(write_event_file(out_dir, events_of(load_output(out_dir, with_events=False))))
+            report.files.append(write_events_from_files(out_dir))
     report.wall_seconds = time.monotonic() - started
     counts = " / ".join(f"{report.count(s)} {s.value}" for s in ArticleStatus)
     log.info("done in %.1f s: %s; %s", report.wall_seconds, counts, dict(report.records))

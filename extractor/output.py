@@ -25,10 +25,16 @@ def to_jsonl(rows: Iterable[BaseModel]) -> str:
 
 
 def write_atomic(path: Path, content: str) -> None:
+    write_atomic_parts(path, [content])
+
+
+def write_atomic_parts(path: Path, parts: Iterable[str]) -> None:
+    """`parts` written one after another (e.g. lines from a generator), then the file replaced at once."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
+            for part in parts:
+                handle.write(part)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

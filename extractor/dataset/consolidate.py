@@ -51,7 +51,7 @@ def best_date(mentions: Sequence[Mention]) -> tuple[EventDate, Disagreement | No
         return [m for m in dated if _agrees(candidate.iso or "", m.iso or "")]
 
     def rank(candidate: Mention) -> tuple[int, int, int, str]:
-        confidence = _CONFIDENCE.get(candidate.record.date.confidence, 0)
+        confidence = _CONFIDENCE.get(candidate.date.confidence, 0)
         return -len(support(candidate)), -candidate.precision_rank, -confidence, candidate.iso or ""
 
     best = min(dated, key=rank)

@@ -9,18 +9,22 @@
    its sorted record ids, so the same input gives the same ids in every run.
 4. `links` links anticipated/planned events to the held event they announce, and statements and positions to
    the events of their meetings.
+
+Only the mentions of a corpus are held in memory (not its records): `group_meetings` reads meetings once,
+`record_links` streams statements and positions, and `events_in_order` builds one event at a time, so
+`dataset.write.write_events_from_files` keeps memory to a small fraction of the output's size.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from extractor.codes import ContactFacts, code_contact
 from extractor.countries import CountryTable, default_countries
 from extractor.dataset.consolidate import best_date, best_format, best_place, disagreement_flags, merge_participants
-from extractor.dataset.links import anticipation_links, link_records
+from extractor.dataset.links import RecordLinks, anticipation_links, record_links
 from extractor.dataset.mentions import Mention, identified, make_mention, same_meeting
 from extractor.dataset.rules import EventRules, default_rules
 from schemas import (
@@ -94,15 +98,17 @@ def _status(group: Sequence[Mention]) -> MeetingStatus:
 
 
 def _mention(mention: Mention) -> EventMention:
-    record = mention.record
     return EventMention(
-        article_id=record.article_id, record_id=record.id, status=mention.status, date=mention.iso,
-        date_precision=record.date.precision if mention.iso else DatePrecision.unknown,
-        format=mention.format, place=mention.place.text(), evidence=record.evidence,
+        article_id=mention.article_id, record_id=mention.id, status=mention.status, date=mention.iso,
+        date_precision=mention.date.precision if mention.iso else DatePrecision.unknown,
+        format=mention.format, place=mention.place.text(), evidence=list(mention.evidence),
     )  # fmt: skip
 
 
-def build_event(group: Sequence[Mention], links: list[EventLink]) -> Event:
+def build_event(
+    group: Sequence[Mention], links: list[EventLink], records: tuple[list[str], list[str]] = ([], [])
+) -> Event:
+    """The event of one group; `records`: the ids of its statements and of its positions."""
     date, date_clash = best_date(group)
     place, place_clash = best_place(group)
     fmt, format_clash = best_format(group)
@@ -112,13 +118,13 @@ def build_event(group: Sequence[Mention], links: list[EventLink]) -> Event:
         format=fmt,
         place_country=place.country if place else None,
         countries=tuple(p.country for p in participants),
-        evidence=tuple(span.text for m in group for span in m.record.evidence),
+        evidence=tuple(span.text for m in group for span in m.evidence),
     )
     return Event(
         id=event_id(m.id for m in group), status=_status(group), participants=participants, date=date,
         place=place, format=fmt, codes=code_contact(facts), mentions=[_mention(m) for m in group],
-        article_ids=list(dict.fromkeys(m.record.article_id for m in group)), disagreements=disagreements,
-        flags=disagreement_flags(disagreements), links=links,
+        article_ids=list(dict.fromkeys(m.article_id for m in group)), disagreements=disagreements,
+        flags=disagreement_flags(disagreements), links=links, statement_ids=records[0], position_ids=records[1],
     )  # fmt: skip
 
 
@@ -132,13 +138,29 @@ def build_events(
     rules: EventRules | None = None,
 ) -> list[Event]:
     """Every meeting record in exactly one event; events in date order (undated last), then by id."""
-    countries = countries or default_countries()
     rules = rules or default_rules()
     published: dict[str, dt.date | None] = {a.id: a.published for a in articles}
+    groups, ids = group_meetings(meetings, published, countries or default_countries(), rules)
+    return list(events_in_order(groups, ids, record_links(groups, ids, statements, positions), rules))
+
+
+def group_meetings(
+    meetings: Iterable[MeetingRecord], published: Mapping[str, dt.date | None], countries: CountryTable,
+    rules: EventRules,
+) -> tuple[list[list[Mention]], list[str]]:  # fmt: skip
+    """The groups of mentions that are one meeting each, and their event ids; `meetings` is read once."""
     mentions = [make_mention(r, published.get(r.article_id), countries, rules) for r in meetings]
     groups = group_mentions(mentions, rules)
-    ids = [event_id(m.id for m in g) for g in groups]
-    links = anticipation_links(groups, ids, rules)
-    events = [build_event(g, links.get(i, [])) for g, i in zip(groups, ids, strict=True)]
-    events = link_records(events, statements, positions)
-    return sorted(events, key=lambda e: (e.date.iso or "~", e.id))
+    return groups, [event_id(m.id for m in g) for g in groups]
+
+
+def events_in_order(
+    groups: Sequence[Sequence[Mention]], ids: Sequence[str], records: RecordLinks, rules: EventRules
+) -> Iterator[Event]:
+    """The events of `groups`, built one at a time in output order (date, undated last, then id)."""
+    anticipation = anticipation_links(groups, ids, rules)
+    order = sorted(range(len(groups)), key=lambda i: (best_date(groups[i])[0].iso or "~", ids[i]))
+    for i in order:
+        gid = ids[i]
+        linked = (records.statements.get(gid, []), records.positions.get(gid, []))
+        yield build_event(groups[i], anticipation.get(gid, []), linked)

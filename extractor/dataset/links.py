@@ -3,7 +3,7 @@
 * `anticipation_links`: an anticipated or planned event is linked (not merged) to the held event it announced:
   the same people, a compatible format, and either a compatible date or, when it has no date, the first held
   event that falls within `anticipation_window_days` after the anticipating article was published.
-* `link_records`: a statement belongs to the event of its `meeting_id`; a position to the event of a statement
+* `record_links`: a statement belongs to the event of its `meeting_id`; a position to the event of a statement
   by the same actor resting on the same evidence, else to the event of a meeting whose evidence it shares.
 """
 
@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from extractor.dataset.mentions import Mention, dates_compatible, formats_compatible, sides_compatible
 from extractor.dataset.rules import EventRules
-from schemas import ActorRef, Event, EventLink, MeetingStatus, PositionRecord, StatementRecord
+from schemas import ActorRef, EventLink, MeetingStatus, PositionRecord, StatementRecord
 
 
 def _period(iso: str) -> tuple[dt.date, dt.date]:
@@ -59,20 +60,27 @@ def _distance(upcoming: Sequence[Mention], held: Sequence[Mention], rules: Event
 def anticipation_links(
     groups: Sequence[Sequence[Mention]], ids: Sequence[str], rules: EventRules
 ) -> dict[str, list[EventLink]]:
-    held = [(g, i) for g, i in zip(groups, ids, strict=True) if g[0].status is MeetingStatus.held]
-    upcoming = [
-        (g, i) for g, i in zip(groups, ids, strict=True)
-        if g[0].status in (MeetingStatus.planned, MeetingStatus.anticipated)
-    ]  # fmt: skip
+    held_by_key: dict[str, list[int]] = {}  # person key → held groups: a link needs at least one shared person
+    for i, group in enumerate(groups):
+        if group[0].status is MeetingStatus.held:
+            for key in _keys(group):
+                held_by_key.setdefault(key, []).append(i)
     links: dict[str, list[EventLink]] = {}
-    for group, gid in upcoming:
-        scored = [(d, hid) for h, hid in held if (d := _distance(group, h, rules)) is not None]
+    for group, gid in zip(groups, ids, strict=True):
+        if group[0].status not in (MeetingStatus.planned, MeetingStatus.anticipated):
+            continue
+        candidates = sorted({i for key in _keys(group) for i in held_by_key.get(key, [])})
+        scored = [(d, ids[i]) for i in candidates if (d := _distance(group, groups[i], rules)) is not None]
         if not scored:
             continue
         _, target = min(scored)
         links.setdefault(gid, []).append(EventLink(event_id=target, relation="anticipates"))
         links.setdefault(target, []).append(EventLink(event_id=gid, relation="anticipated_by"))
     return links
+
+
+def _keys(group: Sequence[Mention]) -> set[str]:
+    return {side.key for mention in group for side in mention.sides if side.key}
 
 
 def _actor(ref: ActorRef) -> str:
@@ -83,28 +91,94 @@ def _spans(record: StatementRecord | PositionRecord) -> set[tuple[str, str]]:
     return {(record.article_id, span.text) for span in record.evidence}
 
 
-def link_records(
-    events: Sequence[Event], statements: Sequence[StatementRecord], positions: Sequence[PositionRecord]
-) -> list[Event]:
-    of_meeting = {m.record_id: e.id for e in events for m in e.mentions}
-    of_span = {(m.article_id, s.text): e.id for e in events for m in e.mentions for s in m.evidence}
-    statement_event = {s.id: of_meeting[s.meeting_id] for s in statements if s.meeting_id in of_meeting}
-    by_event: dict[str, tuple[list[str], list[str]]] = {e.id: ([], []) for e in events}
-    for statement in statements:
-        if statement.id in statement_event:
-            by_event[statement_event[statement.id]][0].append(statement.id)
-    linked_by_article: dict[str, list[StatementRecord]] = {}
-    for statement in statements:
-        if statement.id in statement_event:
-            linked_by_article.setdefault(statement.article_id, []).append(statement)
+@dataclass
+class RecordLinks:
+    """Statement and position ids of each event, in file order."""
+
+    statements: dict[str, list[str]] = field(default_factory=dict)
+    positions: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Linked:
+    """A statement linked to an event, as much of it as a position of its article is matched on."""
+
+    speaker: str
+    spans: frozenset[tuple[str, str]]
+    event_id: str
+
+
+def record_links(
+    groups: Sequence[Sequence[Mention]],
+    ids: Sequence[str],
+    statements: Iterable[StatementRecord],
+    positions: Iterable[PositionRecord],
+    article_order: Mapping[str, int] | None = None,
+) -> RecordLinks:
+    """Which statements and positions belong to which event (docs/codebook.md §12), in one pass over each.
+
+    Both streams may be read lazily, e.g. from the files of a run: a position is matched against the linked
+    statements of its own article, which are read up to that article. With `article_order` (article id →
+    position in the run), statements of articles the positions have passed are dropped, so memory holds one
+    article's statements, not the corpus's; without it (records in memory anyway) they are kept.
+    """
+    of_meeting = {m.id: gid for group, gid in zip(groups, ids, strict=True) for m in group}
+    of_span = {(m.article_id, s.text): gid for group, gid in zip(groups, ids, strict=True) for m in group
+               for s in m.evidence}  # fmt: skip
+    links = RecordLinks()
+    linked = _LinkedStatements(statements, of_meeting, links, article_order)
     for position in positions:
         found = next(
-            (statement_event[s.id] for s in linked_by_article.get(position.article_id, [])
-             if _actor(s.speaker) == _actor(position.holder) and _spans(s) & _spans(position)),
+            (s.event_id for s in linked.of_article(position.article_id)
+             if s.speaker == _actor(position.holder) and s.spans & _spans(position)),
             next((of_span[key] for key in sorted(_spans(position)) if key in of_span), None),
         )  # fmt: skip
         if found is not None:
-            by_event[found][1].append(position.id)
-    return [
-        e.model_copy(update={"statement_ids": by_event[e.id][0], "position_ids": by_event[e.id][1]}) for e in events
-    ]
+            links.positions.setdefault(found, []).append(position.id)
+    linked.drain()
+    return links
+
+
+class _LinkedStatements:
+    """Statements read as positions need them, each recorded as linked (or not) exactly once, in file order."""
+
+    def __init__(
+        self,
+        statements: Iterable[StatementRecord],
+        of_meeting: Mapping[str, str],
+        links: RecordLinks,
+        article_order: Mapping[str, int] | None,
+    ) -> None:
+        self._stream = iter(statements)
+        self._next = next(self._stream, None)
+        self._of_meeting = of_meeting
+        self._links = links
+        self._order = article_order
+        self._by_article: dict[str, list[_Linked]] = {}
+
+    def of_article(self, article_id: str) -> list[_Linked]:
+        if self._order is None or article_id not in self._order:
+            while self._next is not None and article_id not in self._by_article:
+                self._read_one()
+            return self._by_article.get(article_id, [])
+        here = self._order[article_id]
+        while self._next is not None and self._order.get(self._next.article_id, here) <= here:
+            self._read_one()  # up to the end of this article: statements are in article order
+        for done in [a for a in self._by_article if self._order.get(a, here) < here]:
+            del self._by_article[done]
+        return self._by_article.get(article_id, [])
+
+    def drain(self) -> None:
+        while self._next is not None:
+            self._read_one()
+
+    def _read_one(self) -> None:
+        """Take the next statement (callers check there is one)."""
+        statement, self._next = self._next, next(self._stream, None)
+        if statement is None:
+            return
+        found = self._of_meeting.get(statement.meeting_id or "")
+        if found is not None:
+            self._links.statements.setdefault(found, []).append(statement.id)
+            linked = _Linked(_actor(statement.speaker), frozenset(_spans(statement)), found)
+            self._by_article.setdefault(statement.article_id, []).append(linked)

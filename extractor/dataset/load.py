@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -40,18 +40,22 @@ def _typed(rows: Sequence[BaseModel], model: type[Row]) -> list[Row]:
 
 
 def read_jsonl(path: Path, model: type[Row], *, required: bool = True) -> list[Row]:
+    return list(iter_jsonl(path, model, required=required))
+
+
+def iter_jsonl(path: Path, model: type[Row], *, required: bool = True) -> Iterator[Row]:
+    """The rows of one output file, parsed one line at a time."""
     if not path.is_file():
         if required:
             raise InputError(f"{path}: no such file; run `extractor run … --out {path.parent}` first")
-        return []
-    rows: list[Row] = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
-            try:
-                rows.append(model.model_validate_json(line))
-            except ValidationError as exc:
-                raise InputError(f"{path}:{lineno}: not a {model.__name__} ({exc.errors()[0]['msg']})") from exc
-    return rows
+        return
+    with path.open(encoding="utf-8", newline="\n") as lines:
+        for lineno, line in enumerate(lines, start=1):
+            if line.strip():
+                try:
+                    yield model.model_validate_json(line)
+                except ValidationError as exc:
+                    raise InputError(f"{path}:{lineno}: not a {model.__name__} ({exc.errors()[0]['msg']})") from exc
 
 
 def load_output(out_dir: Path, *, with_events: bool = True) -> OutputSet:

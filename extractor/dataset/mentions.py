@@ -15,7 +15,16 @@ from extractor.codes import participant_country, place_country
 from extractor.countries import CountryTable
 from extractor.dataset.rules import EventRules
 from extractor.normalize.actors import normalize_name
-from schemas import ActorRef, DatePrecision, MeetingFormat, MeetingRecord, MeetingStatus, Participant
+from schemas import (
+    ActorRef,
+    DatePrecision,
+    EvidenceSpan,
+    MeetingFormat,
+    MeetingRecord,
+    MeetingStatus,
+    Participant,
+    ResolvedDate,
+)
 
 PRECISION_RANK = {DatePrecision.year: 1, DatePrecision.month: 2, DatePrecision.day: 3}
 _PREFIX = {1: 4, 2: 7, 3: 10}
@@ -42,30 +51,26 @@ class Place:
 
 @dataclass(frozen=True)
 class Mention:
-    record: MeetingRecord
+    """What grouping and consolidation need of one meeting record, and no more: a corpus's mentions are all
+    held in memory at once, so the record itself (topics, outcomes, provenance, flags …) is not kept."""
+
+    id: str  # the record's id
+    article_id: str
+    date: ResolvedDate
+    format: MeetingFormat
+    status: MeetingStatus
+    evidence: tuple[EvidenceSpan, ...]
     published: dt.date | None
     sides: tuple[Side, ...]
     place: Place
 
     @property
-    def id(self) -> str:
-        return self.record.id
-
-    @property
     def iso(self) -> str | None:
-        return self.record.date.iso if self.precision_rank else None
+        return self.date.iso if self.precision_rank else None
 
     @property
     def precision_rank(self) -> int:
-        return PRECISION_RANK.get(self.record.date.precision, 0) if self.record.date.iso else 0
-
-    @property
-    def format(self) -> MeetingFormat:
-        return self.record.meeting.format
-
-    @property
-    def status(self) -> MeetingStatus:
-        return self.record.meeting.status
+        return PRECISION_RANK.get(self.date.precision, 0) if self.date.iso else 0
 
 
 def _words(name: str) -> list[str]:
@@ -103,7 +108,10 @@ def make_mention(
         city=location.city if location else None,
         venue=location.venue if location else None,
     )
-    return Mention(record, published, sides, place)
+    return Mention(
+        id=record.id, article_id=record.article_id, date=record.date, format=record.meeting.format,
+        status=record.meeting.status, evidence=tuple(record.evidence), published=published, sides=sides, place=place,
+    )  # fmt: skip
 
 
 def identified(mention: Mention) -> bool:
