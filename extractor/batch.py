@@ -193,6 +193,10 @@ def run_corpus(
         settings = replace(settings, use_cache=False)  # a cache hit would leave its request out of the cassette
     files = input_files(paths)
     scope = load_scope(settings.scope)  # a bad scope file fails before any server starts
+    if settings.engine == "processes":
+        from extractor.engines.processes import check_settings
+
+        check_settings(settings, recording=record is not None)
     stop = stop or StopFlag()
     total = count_articles(files)
     log.info("run: %d file(s), about %d article(s), out %s", len(files), total, out_dir)
@@ -206,14 +210,8 @@ def run_corpus(
             report.model = client.model
             budget = Budget(settings.max_total_tokens, settings.max_cost_usd)
             articles = _articles_only(iter_corpus(files), skipped)
-            memo = memo_for(client, plan)
-            if settings.engine != "local":
-                stream = _engine_stream(list(articles), settings, plan)
-            else:
-                stream = run_stream(
-                    articles, lambda a: finish_article(a, client, plan, memo), settings.concurrency, stop,
-                    on_stop=client.close,
-                )  # fmt: skip
+            workers = _WorkerState()
+            stream = _stream(articles, settings, client, plan, stop, workers)
             for index, article, done in stream:
                 finished = done or FinishedArticle(not_started_result(article, plan, stop.reason))
                 journal.append(_entry(index, finished))
@@ -221,7 +219,8 @@ def run_corpus(
                 _log_article(report, total, finished)
                 if on_done is not None:
                     on_done(finished)
-                if reason := budget.exceeded(report.usage, report.cost_usd) or _unreachable(client, finished):
+                unreachable = client.unreachable or workers.unreachable
+                if reason := budget.exceeded(report.usage, report.cost_usd) or _unreachable(unreachable, finished):
                     stop.request(reason)
         report.stopped = stop.reason
         if stop.reason:
@@ -240,6 +239,28 @@ def _log_article(report: BatchReport, total: int, finished: FinishedArticle) -> 
     r = finished.result
     tail = f": {r.error}" if r.error else f" {dict(r.counts)}"
     log.info("[%d/%d] %s %s %.1f s%s", report.articles, total, r.status.value, r.source, finished.seconds, tail)
+
+
+@dataclass
+class _WorkerState:
+    unreachable: bool = False  # set by worker processes whose endpoint refused before it ever answered
+
+
+def _stream(
+    articles: Iterable[Article], settings: Settings, client: LLMClient, plan: RunPlan, stop: StopFlag,
+    workers: _WorkerState,
+) -> Iterator[tuple[int, Article, FinishedArticle | None]]:  # fmt: skip
+    """Finished articles in completion order from the run's engine, shaped like `runner.run_stream`."""
+    if settings.engine == "processes":
+        from extractor.engines.processes import run_stream_processes
+
+        return run_stream_processes(articles, settings, plan, stop, workers)
+    if settings.engine != "local":
+        return _engine_stream(list(articles), settings, plan)
+    memo = memo_for(client, plan)
+    return run_stream(
+        articles, lambda a: finish_article(a, client, plan, memo), settings.concurrency, stop, on_stop=client.close
+    )
 
 
 def _engine_stream(
@@ -267,9 +288,9 @@ def _entry(index: int, finished: FinishedArticle) -> Entry:
     return Entry(index, result.id, ok, result.model_dump_json(), finished.records)
 
 
-def _unreachable(client: LLMClient, finished: FinishedArticle) -> str:
+def _unreachable(unreachable: bool, finished: FinishedArticle) -> str:
     """A server that refused the very first connection will refuse the rest: stop instead of failing each."""
-    return (finished.result.error or "server unreachable") if client.unreachable else ""
+    return (finished.result.error or "server unreachable") if unreachable else ""
 
 
 def tables(outcomes: Sequence[ArticleOutcome], skipped: Sequence[SkippedInput]) -> dict[str, Sequence[BaseModel]]:

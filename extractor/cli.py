@@ -74,7 +74,7 @@ def run(
     strategy: Strategy = None,
     prompt_version: PromptVersion = None,
     concurrency: Annotated[
-        int | None, Opt(min=1, help="Articles in flight at once (per Ray actor with --engine ray).")
+        int | None, Opt(min=1, help="Articles in flight at once (in all; per Ray actor with --engine ray).")
     ] = None,
     max_tokens: MaxTokens = None,
     timeout: Annotated[
@@ -86,14 +86,17 @@ def run(
     max_cost: Annotated[float | None, Opt(min=0, help="Stop starting articles after this many USD.")] = None,
     no_cache: Annotated[bool, Opt("--no-cache", help="Neither read nor write the cache.")] = False,
     events: Annotated[
-        bool, Opt("--events/--no-events", help="Also write events.jsonl (holds every record in memory at the end).")
+        bool, Opt("--events/--no-events", help="Also write events.jsonl (events across articles).")
     ] = True,
     strict: Strict = False,
     scope: Scope = None,
     prices: Prices = None,
     engine: Annotated[
-        str | None, Opt(help="local (threads here) | ray (Ray actors; RAY_ADDRESS picks a cluster).")
+        str | None,
+        Opt(help="local (threads here) | processes (--workers processes; remote endpoints) | ray (Ray actors; "
+                 "RAY_ADDRESS picks a cluster)."),
     ] = None,
+    workers: Annotated[int | None, Opt(min=1, help="Worker processes of --engine processes (default: CPUs).")] = None,
     record: Annotated[Path | None, Opt(help="Record all HTTP of this run into a cassette.")] = None,
     replay: Annotated[Path | None, Opt(help="Answer all HTTP from a cassette: no network, no model.")] = None,
 ) -> None:
@@ -104,6 +107,7 @@ def run(
         max_tokens=max_tokens, timeout_s=timeout,
         rps=rps, tpm=tpm, max_total_tokens=max_total_tokens, max_cost_usd=max_cost,
         use_cache=False if no_cache else None, strict=strict or None, scope=scope, prices=prices, engine=engine,
+        workers=workers,
     )  # fmt: skip
     from extractor.report import articles_table, problems, summary_table
     from extractor.runner import StopFlag

@@ -11,7 +11,7 @@ from typing import Any
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 LOCAL_BACKEND = "llama_cpp"
 LOCAL_ENDPOINT_PREFIX = "local:"  # the endpoint identity of the embedded model (free: extractor.cost)
-ENGINES = ("local", "ray")
+ENGINES = ("local", "processes", "ray")
 
 
 def default_cache_dir() -> Path:
@@ -50,7 +50,8 @@ class Settings:
     models_dir: Path | None = None  # where assembled GGUF weights live (default: cache_dir/models)
     replay: bool = False  # answers come from a cassette: start no server, dial nothing
     prices: Path | None = None  # a price table whose rows override the packaged one (extractor.cost)
-    engine: str = "local"  # one of ENGINES: threads in this process, or Ray actors (extractor.engines.ray_engine)
+    engine: str = "local"  # one of ENGINES: threads here, worker processes (extractor.engines.processes) or Ray actors
+    workers: int | None = None  # --engine processes: how many (None = one per CPU)
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the non-None values of `changes` applied."""

@@ -22,4 +22,6 @@ def run_engine(
         from extractor.engines.ray_engine import run_batch_ray
 
         return run_batch_ray(articles, settings, plan, on_done)
+    if settings.engine == "processes":
+        raise ConfigError("--engine processes streams a corpus to files: use it with `extractor run`")
     raise ConfigError(f"unknown engine {settings.engine!r}; choose one of {list(ENGINES)}")

@@ -1,0 +1,159 @@
+"""`extractor run --engine processes`: articles spread over worker processes, each with its own client.
+
+Threads in one process share one interpreter lock, so against a remote endpoint at high concurrency the
+CPU each article needs (splitting, grounding, rules, the SDK's own work) serialises the batch. Here
+`--workers` processes (default: one per CPU) each run their share of `--concurrency` articles at a time,
+in threads, through the same `memo.finish_article` a local run uses (article memo included: diskcache is
+safe across processes). The parent reads the corpus lazily, hands out at most a little more than
+`--concurrency` articles, and yields finished ones as they come, shaped like `runner.run_stream`, so the
+journal, budgets and Ctrl-C behave as with threads.
+
+Workers ignore the terminal's Ctrl-C (the parent decides what stops) and die with the parent, even by
+SIGKILL. Client-side rate limits (`--rps`, `--tpm`) are split evenly between workers; a 429 pauses the
+threads of the worker that got it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import math
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import Any, Protocol
+
+from extractor.config import Settings
+from extractor.errors import ConfigError, ExtractorError
+from extractor.llm.endpoint import open_client
+from extractor.memo import finish_article, memo_for
+from extractor.pipeline import FinishedArticle, RunPlan
+from extractor.runner import POLL_S, StopFlag
+from schemas import Article
+
+_PR_SET_PDEATHSIG = 1
+JOIN_S = 3.0
+
+
+class WorkerState(Protocol):
+    """What the parent learns about its workers besides finished articles."""
+
+    unreachable: bool  # a worker's endpoint refused before it ever answered
+
+
+def check_settings(settings: Settings, *, recording: bool) -> None:
+    if recording or settings.replay:
+        raise ConfigError("--record/--replay see HTTP in this process only: use them with --engine local")
+    if not (settings.base_url or settings.api_key):
+        raise ConfigError(
+            "--engine processes is for a remote endpoint (--base-url or OPENAI_API_KEY); "
+            "the embedded model answers one request at a time"
+        )
+
+
+def worker_count(settings: Settings) -> int:
+    return max(1, settings.workers or os.cpu_count() or 1)
+
+
+def run_stream_processes(
+    articles: Iterable[Article], settings: Settings, plan: RunPlan, stop: StopFlag, state: WorkerState
+) -> Iterator[tuple[int, Article, FinishedArticle | None]]:
+    """(index, article, finished) in completion order; once stopped, (index, article, None) for the rest."""
+    workers = worker_count(settings)
+    threads = max(1, math.ceil(settings.concurrency / workers))
+    context = multiprocessing.get_context("spawn")  # no fork of a process that already runs threads
+    todo: Any = context.Queue()
+    done: Any = context.Queue()
+    share = replace(
+        settings, concurrency=threads,
+        rps=settings.rps / workers if settings.rps else None, tpm=settings.tpm / workers if settings.tpm else None,
+    )  # fmt: skip
+    processes = [
+        context.Process(target=_worker, args=(share, plan, todo, done), daemon=True, name=f"extractor-worker-{n}")
+        for n in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    width = workers * threads + workers  # every thread busy, and one article waiting per worker
+    source = enumerate(articles)
+    pending: dict[int, Article] = {}
+    exhausted = False
+    try:
+        while True:
+            while not exhausted and not stop.is_set and len(pending) < width:
+                item = next(source, None)
+                if item is None:
+                    exhausted = True
+                else:
+                    pending[item[0]] = item[1]
+                    todo.put((item[0], item[1].model_dump_json()))
+            if not pending or (stop.is_set and stop.abandon_in_flight):
+                break
+            try:
+                message = done.get(timeout=POLL_S)
+            except queue.Empty:
+                _check_alive(processes)
+                continue
+            index, finished, unreachable, error = message
+            if error is not None:
+                raise ExtractorError(f"a worker process failed on {pending[index].source}: {error}")
+            state.unreachable = state.unreachable or unreachable
+            yield index, pending.pop(index), finished
+    finally:
+        _shut_down(processes, todo, workers * threads, abandon=stop.is_set and stop.abandon_in_flight)
+    if stop.is_set:
+        for index in sorted(pending):
+            yield index, pending[index], None
+        for index, article in source:
+            yield index, article, None
+
+
+def _check_alive(processes: list[Any]) -> None:
+    for process in processes:
+        if process.exitcode is not None:
+            raise ExtractorError(
+                f"worker process {process.name} exited unexpectedly (exit code {process.exitcode}); "
+                "finished articles are saved, rerun to go on"
+            )
+
+
+def _shut_down(processes: list[Any], todo: Any, threads: int, *, abandon: bool) -> None:
+    if abandon:
+        for process in processes:
+            process.kill()  # requests in flight are abandoned, as threads abandon theirs
+    else:
+        for _ in range(threads):
+            todo.put(None)
+    for process in processes:
+        process.join(JOIN_S)
+        if process.is_alive():
+            process.kill()
+            process.join(JOIN_S)
+
+
+def _worker(settings: Settings, plan: RunPlan, todo: Any, done: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what a Ctrl-C stops
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    with open_client(settings) as client:
+        memo = memo_for(client, plan)
+
+        def serve() -> None:
+            while (item := todo.get()) is not None:
+                index, article_json = item
+                try:
+                    finished = finish_article(Article.model_validate_json(article_json), client, plan, memo)
+                    done.put((index, finished, client.unreachable, None))
+                except BaseException as exc:  # a bug, not an article's failure (those are outcomes)
+                    done.put((index, None, False, "".join(traceback.format_exception_only(exc)).strip()))
+
+        pool = [threading.Thread(target=serve, daemon=True) for _ in range(max(1, settings.concurrency))]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
