@@ -61,21 +61,29 @@ BACKEND = "compatible"
 
 def tool_worker(args: argparse.Namespace) -> None:
     """One run of the library batch; prints a JSON line with its wall time, counts and peak RSS."""
+    import extractor.batch
     from extractor.batch import run_corpus
     from extractor.config import settings_from_env
 
+    if args.no_memo:  # what a warm rerun costs without the article memo: every article re-derived from cached answers
+        extractor.batch.memo_for = lambda client, plan: None  # type: ignore[assignment]
+
     settings = settings_from_env().with_overrides(
-        base_url=args.base_url, model=MODEL, backend=BACKEND, concurrency=args.concurrency, cache_dir=args.cache
+        base_url=args.base_url, model=MODEL, backend=BACKEND, concurrency=args.concurrency, cache_dir=args.cache,
+        engine=args.engine,
     )
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         run_corpus([args.corpus], Path(out), settings, events=not args.no_events)
         wall = time.perf_counter() - started
         cpu = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)  # worker processes (--engine processes), joined
         peak = _peak_rss_mb(cpu)  # before reading the output back, which is not part of the run
         counts = _article_counts(Path(out) / "articles.jsonl")
     print(json.dumps({
-        "wall_s": wall, "cpu_s": cpu.ru_utime + cpu.ru_stime, "max_rss_mb": peak, "events": not args.no_events,
+        "wall_s": wall,
+        "cpu_s": cpu.ru_utime + cpu.ru_stime + children.ru_utime + children.ru_stime,
+        "max_rss_mb": peak, "events": not args.no_events,
         **counts, "cache_get_us": _cache_get_us(args.cache) if args.time_cache else None,
     }))  # fmt: skip
 
@@ -146,6 +154,7 @@ def _run_worker(*argv: str) -> dict[str, Any]:
 
 @dataclass
 class GridRow:
+    engine: str
     n: int
     concurrency: int
     latency_s: float
@@ -174,19 +183,22 @@ def ideal_seconds(calls: int, max_calls: int, latency: float, concurrency: int) 
     return max(calls * latency / concurrency, max_calls * latency)
 
 
-def grid_row(server: FakeOpenAIServer, corpus: Path, n: int, c: int, latency: float, work: Path) -> GridRow:
+def grid_row(
+    server: FakeOpenAIServer, corpus: Path, n: int, c: int, latency: float, work: Path, engine: str
+) -> GridRow:
     server.plan.latency_s = latency
     first = len(server.bodies)
-    cache = work / f"cache-cold-{n}x{c}"
+    cache = work / f"cache-cold-{n}x{c}-{engine}"
     tool = _run_worker("_tool", "--base-url", server.base_url, "--corpus", str(corpus), "--cache", str(cache),
-                       "--concurrency", str(c))  # fmt: skip
+                       "--concurrency", str(c), "--engine", engine)  # fmt: skip
     bodies = server.bodies[first:]
     bodies_file = work / f"bodies-{n}x{c}.jsonl"
     bodies_file.write_text("".join(json.dumps(b) + "\n" for b in bodies), encoding="utf-8")
     bare = _run_worker("_bare", "--base-url", server.base_url, "--bodies", str(bodies_file), "--concurrency", str(c))
     ideal = ideal_seconds(len(bodies), tool["max_calls_per_article"], latency, c)
     return GridRow(
-        n, c, latency, len(bodies), tool["max_calls_per_article"], ideal, tool["wall_s"], bare["wall_s"], tool["cpu_s"]
+        engine, n, c, latency, len(bodies), tool["max_calls_per_article"], ideal, tool["wall_s"], bare["wall_s"],
+        tool["cpu_s"],
     )
 
 
@@ -201,11 +213,13 @@ def help_seconds(runs: int = 5) -> float:
 
 
 def warm_run(
-    server: FakeOpenAIServer, corpus: Path, cache: Path, concurrency: int, time_cache: bool, events: bool = True
-) -> dict[str, Any]:
+    server: FakeOpenAIServer, corpus: Path, cache: Path, concurrency: int, time_cache: bool, events: bool = True,
+    memo: bool = True,
+) -> dict[str, Any]:  # fmt: skip
     argv = ["_tool", "--base-url", server.base_url, "--corpus", str(corpus), "--cache", str(cache),
             "--concurrency", str(concurrency)]  # fmt: skip
-    return _run_worker(*argv, *(["--time-cache"] if time_cache else []), *([] if events else ["--no-events"]))
+    flags = [*(["--time-cache"] if time_cache else []), *([] if events else ["--no-events"])]
+    return _run_worker(*argv, *flags, *([] if memo else ["--no-memo"]))
 
 
 # --------------------------------------------------------------------------- report
@@ -214,12 +228,13 @@ def warm_run(
 def format_table(results: dict[str, Any]) -> str:
     lines = [f"load average at start {results['load_start']}, at end {results['load_end']}; "
              f"{results['cpus']} CPUs; total {results['total_s']:.0f} s", "",
-             "| N | C | L (s) | calls | max calls/article | ideal (s) | tool (s) | tool/ideal | bare client (s) "
-             "| bare/ideal | tool/bare | tool CPU (s) |", "|---" * 12 + "|"]  # fmt: skip
+             "| engine | N | C | L (s) | calls | max calls/article | ideal (s) | tool (s) | tool/ideal "
+             "| bare client (s) | bare/ideal | tool/bare | tool CPU (s) |", "|---" * 13 + "|"]  # fmt: skip
     for row in results["grid"]:
         r = GridRow(**row)
         lines.append(
-            f"| {r.n} | {r.concurrency} | {r.latency_s} | {r.calls} | {r.max_calls_per_article} | {r.ideal_s:.1f} "
+            f"| {r.engine} | {r.n} | {r.concurrency} | {r.latency_s} | {r.calls} | {r.max_calls_per_article} "
+            f"| {r.ideal_s:.1f} "
             f"| {r.tool_s:.1f} | {r.tool_over_ideal:.2f} | {r.bare_s:.1f} | {r.bare_over_ideal:.2f} "
             f"| {r.tool_over_bare:.2f} | {r.tool_cpu_s:.1f} |"
         )
@@ -233,6 +248,16 @@ def format_table(results: dict[str, Any]) -> str:
             f"per article); one cache lookup {warm['cache_get_us']:.0f} µs, so lookups alone allow at most "
             f"{1e6 / (warm['cache_get_us'] * per_article):.0f} articles/s at {per_article:.1f} lookups per article",
         ]
+        lines += [
+            "",
+            f"| warm rerun, N = {warm['articles']}, C = 1 | wall (s) | articles/s |",
+            "|---|---|---|",
+            f"| article memo, --no-events | {warm['wall_s']:.2f} | {warm['articles'] / warm['wall_s']:.0f} |",
+        ]
+        for key, label in (("warm_events", "article memo, with events.jsonl"),
+                           ("warm_no_memo", "per-call cache only (no memo), --no-events")):  # fmt: skip
+            if row := results.get(key):
+                lines.append(f"| {label} | {row['wall_s']:.2f} | {row['articles'] / row['wall_s']:.0f} |")
     lines += ["", f"`extractor --help`: {results['help_s']:.2f} s (median of 5)"]
     if results.get("rss"):
         lines += ["", "| N (warm) | events.jsonl | peak RSS (MB) | wall (s) | articles/s |", "|---|---|---|---|---|"]
@@ -241,7 +266,12 @@ def format_table(results: dict[str, Any]) -> str:
                 f"| {row['articles']} | {'yes' if row['events'] else 'no (--no-events)'} | {row['max_rss_mb']:.0f} "
                 f"| {row['wall_s']:.1f} | {row['articles'] / row['wall_s']:.0f} |"
             )
-        lines.append(f"(filling the cache for the RSS runs took {results['fill_s']:.0f} s)")
+    if fill := results.get("fill"):
+        lines.append(
+            f"cold run filling the cache (N = {fill['articles']}, C = {results.get('fill_concurrency', '?')}, "
+            f"latency 0, --no-events): {fill['wall_s']:.0f} s, {fill['articles'] / fill['wall_s']:.0f} articles/s, "
+            f"peak RSS {fill['max_rss_mb']:.0f} MB, {fill['ok']} ok"
+        )
     return "\n".join(lines)
 
 
@@ -258,30 +288,43 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     print(f"writing synthetic corpora up to {largest} articles ...", file=sys.stderr, flush=True)
     corpus = {n: write_corpus(corpora / f"synthetic-{n}.jsonl", n) for n in sorted({n for n, _ in grid} | set(sizes))}
     results: dict[str, Any] = {"load_start": _load(), "cpus": os.cpu_count(), "grid": [], "rss": []}
-    with FakeOpenAIServer(FaultPlan()) as server, tempfile.TemporaryDirectory(dir=args.work) as tmp:
+    results["fill_concurrency"] = args.fill_concurrency
+    # A fixed port keeps the endpoint, hence every cache key, the same across invocations (--rss-cache).
+    with FakeOpenAIServer(FaultPlan(), port=args.port) as server, tempfile.TemporaryDirectory(dir=args.work) as tmp:
         work = Path(tmp)
+        engines = args.engines.split(",")
         for n, c in grid:
-            print(f"grid N={n} C={c} L={args.latency} ...", file=sys.stderr, flush=True)
-            results["grid"].append(asdict(grid_row(server, corpus[n], n, c, args.latency, work)))
-            server.bodies.clear()
+            for engine in engines:
+                print(f"grid {engine} N={n} C={c} L={args.latency} ...", file=sys.stderr, flush=True)
+                results["grid"].append(asdict(grid_row(server, corpus[n], n, c, args.latency, work, engine)))
+                server.bodies.clear()
         server.plan.latency_s = 0.0
         if grid:
             n_warm, c_warm = max(grid)
             print(f"warm N={n_warm} ...", file=sys.stderr, flush=True)
-            warm = warm_run(server, corpus[n_warm], work / f"cache-cold-{n_warm}x{c_warm}", 1, time_cache=True)
+            warm_cache = work / f"cache-cold-{n_warm}x{c_warm}-{engines[0]}"
+            warm = warm_run(server, corpus[n_warm], warm_cache, 1, time_cache=True, events=False)
+            results["warm_events"] = warm_run(server, corpus[n_warm], warm_cache, 1, time_cache=False)
+            results["warm_no_memo"] = warm_run(server, corpus[n_warm], warm_cache, 1, time_cache=False, events=False,
+                                               memo=False)  # fmt: skip
             warm["articles_per_s"] = warm["articles"] / warm["wall_s"]
             warm["calls_per_article"] = warm["cache_hits"] / max(1, warm["articles"])
             results["warm"] = warm
         results["help_s"] = help_seconds()
         if sizes:
             server.keep_bodies = False
-            shared = work / "cache-rss"
-            fill_started = time.perf_counter()
-            print(f"filling the cache for N={max(sizes)} (latency 0) ...", file=sys.stderr, flush=True)
-            warm_run(server, corpus[max(sizes)], shared, args.fill_concurrency, time_cache=False)
-            results["fill_s"] = time.perf_counter() - fill_started
+            shared = args.rss_cache or work / "cache-rss"
+            marker = shared / f"filled-{max(sizes)}"
+            if not marker.exists():  # the cold run over the largest corpus: itself an end-to-end run at that size
+                print(f"filling the cache for N={max(sizes)} (latency 0) ...", file=sys.stderr, flush=True)
+                fill = warm_run(server, corpus[max(sizes)], shared, args.fill_concurrency, time_cache=False,
+                                events=False)  # fmt: skip
+                results["fill"] = fill
+                marker.write_text(json.dumps(fill), encoding="utf-8")
+            else:
+                results["fill"] = json.loads(marker.read_text(encoding="utf-8"))
             server.bodies.clear()
-            for n in sizes:  # the streamed run itself, then the same with the events step at the end
+            for n in [] if args.fill_only else sizes:  # the streamed run itself, then with the events step
                 for events in (False, True):
                     print(f"warm RSS N={n} events={events} ...", file=sys.stderr, flush=True)
                     row = warm_run(server, corpus[n], shared, args.fill_concurrency, time_cache=False, events=events)
@@ -302,15 +345,22 @@ def main() -> None:
         worker.add_argument("--bodies", type=Path)
         worker.add_argument("--time-cache", action="store_true")
         worker.add_argument("--no-events", action="store_true")
+        worker.add_argument("--engine", default="local")
+        worker.add_argument("--no-memo", action="store_true", help="per-call cache only (bench-only switch)")
         args = worker.parse_args()
         (tool_worker if args.mode == "_tool" else bare_worker)(args)
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--grid", default="200x32,200x8,2000x32,2000x8", help="NxC cells, comma-separated")
     parser.add_argument("--latency", type=float, default=0.5)
+    parser.add_argument("--engines", default="local,processes", help="engines of the grid, comma-separated")
     parser.add_argument("--sizes", default="200,2000,10000", help="corpus sizes for peak RSS (warm runs)")
     parser.add_argument("--fill-concurrency", type=int, default=8, help="concurrency of the RSS runs")
     parser.add_argument("--work", type=Path, default=None, help="where caches go (default: the temp dir)")
+    parser.add_argument("--rss-cache", type=Path, default=None,
+                        help="keep the RSS runs' cache here and reuse it when it was filled for max(--sizes)")
+    parser.add_argument("--port", type=int, default=18_765, help="the fake server's port (0: any)")
+    parser.add_argument("--fill-only", action="store_true", help="fill --rss-cache, measure nothing else")
     args = parser.parse_args()
     results = measure(args)
     RESULTS.mkdir(parents=True, exist_ok=True)
