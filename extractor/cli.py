@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from extractor.config import Settings, settings_from_env
-from extractor.errors import ExtractorError
+from extractor.errors import ExtractorError, InputError
 
 if TYPE_CHECKING:  # the library is imported by the commands that use it: `extractor --help` stays fast
     from extractor.batch import BatchReport
@@ -321,14 +321,16 @@ def evaluate(
 @app.command("events")
 def events(out_dir: Annotated[Path, typer.Argument(help="Output directory of a run.")]) -> None:
     """Group the run's meetings into events across articles; (re)write OUT_DIR/events.jsonl."""
-    from extractor.dataset.load import load_output
+    from extractor.dataset.load import EVENTS_FILE, iter_jsonl
     from extractor.dataset.summary import events_summary
-    from extractor.dataset.write import events_of, write_event_file
+    from extractor.dataset.write import write_events_from_files
+    from schemas import Event
 
-    output = load_output(out_dir, with_events=False)
-    found = events_of(output)
-    out.print(events_summary(found, len(output.meetings)), highlight=False)
-    console.print(f"wrote {write_event_file(out_dir, found)}", highlight=False)
+    if not out_dir.is_dir():
+        raise InputError(f"{out_dir}: no such directory; pass the --out directory of a run")
+    written = write_events_from_files(out_dir)  # streamed: memory holds mentions, not records
+    out.print(events_summary(iter_jsonl(out_dir / EVENTS_FILE, Event)), highlight=False)
+    console.print(f"wrote {written}", highlight=False)
 
 
 @app.command("export")

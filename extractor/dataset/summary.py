@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from extractor.dataset.tables import Table
 from schemas import Event
 
 
-def events_summary(events: Sequence[Event], meetings: int) -> str:
-    several = sum(1 for e in events if len(e.mentions) > 1)
-    flagged = sum(1 for e in events if e.flags)
-    linked = sum(1 for e in events if any(link.relation == "anticipates" for link in e.links))
+def events_summary(events: Iterable[Event]) -> str:
+    """Read once, so `events` may stream from events.jsonl."""
+    total = meetings = several = flagged = linked = 0
+    for e in events:
+        total, meetings = total + 1, meetings + len(e.mentions)
+        several += len(e.mentions) > 1
+        flagged += bool(e.flags)
+        linked += any(link.relation == "anticipates" for link in e.links)
     return (
-        f"{len(events)} events from {meetings} meeting records: {several} reported more than once, "
+        f"{total} events from {meetings} meeting records: {several} reported more than once, "
         f"{flagged} with conflicting reports, {linked} anticipations linked to a held meeting"
     )
 
