@@ -8,6 +8,7 @@ choose settings and show the report.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import time
 from collections import Counter
@@ -45,6 +46,7 @@ log = logging.getLogger("extractor.run")
 
 SHOWN_ROWS = 200  # per-article rows a report keeps for the terminal table; the files hold them all
 SHOWN_PROBLEMS = 1000
+ENGINE_WINDOW = 2_000  # articles handed to Ray at a time: the driver holds one window, not the corpus
 
 
 @dataclass
@@ -256,7 +258,7 @@ def _stream(
 
         return run_stream_processes(articles, settings, plan, stop, workers)
     if settings.engine != "local":
-        return _engine_stream(list(articles), settings, plan)
+        return _engine_stream(articles, settings, plan, stop)
     memo = memo_for(client, plan)
     return run_stream(
         articles, lambda a: finish_article(a, client, plan, memo), settings.concurrency, stop, on_stop=client.close
@@ -264,13 +266,22 @@ def _stream(
 
 
 def _engine_stream(
-    articles: list[Article], settings: Settings, plan: RunPlan
+    articles: Iterable[Article], settings: Settings, plan: RunPlan, stop: StopFlag
 ) -> Iterator[tuple[int, Article, FinishedArticle | None]]:
-    """Another engine (e.g. Ray actors, each with its own client: extractor.engines), shaped like `run_stream`."""
+    """Another engine (e.g. Ray actors, each with its own client: extractor.engines), shaped like `run_stream`.
+
+    The corpus goes to the engine a window of ENGINE_WINDOW articles at a time, so the driver never holds it
+    all; a stop takes effect between windows (the rest are not started).
+    """
     from extractor.engines import run_engine
 
-    for index, (article, outcome) in enumerate(zip(articles, run_engine(articles, settings, plan), strict=True)):
-        yield index, article, FinishedArticle.of(outcome)
+    source = iter(articles)
+    index = 0
+    while window := list(itertools.islice(source, ENGINE_WINDOW)):
+        outcomes = [None] * len(window) if stop.is_set else run_engine(window, settings, plan)
+        for article, outcome in zip(window, outcomes, strict=True):
+            yield index, article, None if outcome is None else FinishedArticle.of(outcome)
+            index += 1
 
 
 def _articles_only(items: Iterable[Article | SkippedInput], skipped: list[str]) -> Iterator[Article]:
