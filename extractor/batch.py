@@ -23,6 +23,7 @@ from extractor.config import Settings
 from extractor.corpus import SkippedInput, count_articles, input_files, iter_corpus
 from extractor.cost import load_prices, total_cost
 from extractor.dataset.write import write_events_from_files
+from extractor.errors import ConfigError
 from extractor.journal import Entry, Journal, MergeNote, locked, write_final
 from extractor.llm.endpoint import open_client
 from extractor.llm.seam import LLMClient
@@ -195,10 +196,12 @@ def run_corpus(
         settings = replace(settings, use_cache=False)  # a cache hit would leave its request out of the cassette
     files = input_files(paths)
     scope = load_scope(settings.scope)  # a bad scope file fails before any server starts
+    if settings.engine != "local" and (record is not None or replay is not None):
+        raise ConfigError("--record/--replay see HTTP in this process only: use them with --engine local")
     if settings.engine == "processes":
         from extractor.engines.processes import check_settings
 
-        check_settings(settings, recording=record is not None)
+        check_settings(settings)
     stop = stop or StopFlag()
     total = count_articles(files)
     log.info("run: %d file(s), about %d article(s), out %s", len(files), total, out_dir)

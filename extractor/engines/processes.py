@@ -46,9 +46,7 @@ class WorkerState(Protocol):
     unreachable: bool  # a worker's endpoint refused before it ever answered
 
 
-def check_settings(settings: Settings, *, recording: bool) -> None:
-    if recording or settings.replay:
-        raise ConfigError("--record/--replay see HTTP in this process only: use them with --engine local")
+def check_settings(settings: Settings) -> None:
     if not (settings.base_url or settings.api_key):
         raise ConfigError(
             "--engine processes is for a remote endpoint (--base-url or OPENAI_API_KEY); "

@@ -58,3 +58,9 @@ def test_an_unknown_engine_is_named(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="unknown engine 'spark'"):
         run_corpus([CORPUS], tmp_path / "out", settings)
+
+
+def test_record_is_refused_with_ray(tmp_path: Path) -> None:
+    settings = Settings(engine="ray", base_url="http://127.0.0.1:9/v1", model="m", use_cache=False, cache_dir=tmp_path)
+    with pytest.raises(ConfigError, match="--engine local"):
+        run_corpus([CORPUS], tmp_path / "out", settings, record=tmp_path / "cassette.yaml")
