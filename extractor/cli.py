@@ -253,7 +253,8 @@ def batch_collect(
 def _response_cache() -> ResponseCache:
     from extractor.llm.cache import ResponseCache
 
-    return ResponseCache(_settings().cache_dir / "responses")
+    settings = _settings()
+    return ResponseCache(settings.cache_dir / "responses", settings.cache_max_bytes)
 
 
 @cache_app.command("stats")

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from extractor.errors import ConfigError
+
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 LOCAL_BACKEND = "llama_cpp"
 LOCAL_ENDPOINT_PREFIX = "local:"  # the endpoint identity of the embedded model (free: extractor.cost)
@@ -44,6 +46,7 @@ class Settings:
     concurrency: int = 1
     cache_dir: Path = field(default_factory=default_cache_dir)
     use_cache: bool = True
+    cache_max_gb: float | None = None  # EXTRACTOR_CACHE_MAX_GB: cap the response cache (None = never evict)
     strict: bool = False
     scope: str | None = None  # a scope preset name or a scope file path (extractor.scope); None = "all"
     local_model: Path | None = None
@@ -52,6 +55,10 @@ class Settings:
     prices: Path | None = None  # a price table whose rows override the packaged one (extractor.cost)
     engine: str = "local"  # one of ENGINES: threads here, worker processes (extractor.engines.processes) or Ray actors
     workers: int | None = None  # --engine processes: how many (None = one per CPU)
+
+    @property
+    def cache_max_bytes(self) -> int | None:
+        return int(self.cache_max_gb * 2**30) if self.cache_max_gb else None
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the non-None values of `changes` applied."""
@@ -65,6 +72,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     local_model = env.get("EXTRACTOR_LOCAL_MODEL")
     models_dir = env.get("EXTRACTOR_MODELS_DIR")
     prices = env.get("EXTRACTOR_PRICES")
+    cache_max_gb = env.get("EXTRACTOR_CACHE_MAX_GB")
     return Settings(
         base_url=env.get("EXTRACTOR_BASE_URL") or env.get("OPENAI_BASE_URL") or None,
         api_key=env.get("OPENAI_API_KEY") or None,
@@ -75,4 +83,15 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         local_model=Path(local_model) if local_model else None,
         models_dir=Path(models_dir) if models_dir else None,
         prices=Path(prices) if prices else None,
+        cache_max_gb=_positive_float("EXTRACTOR_CACHE_MAX_GB", cache_max_gb) if cache_max_gb else None,
     )
+
+
+def _positive_float(name: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if number <= 0:
+        raise ConfigError(f"{name}={value!r}: expected a positive number (gigabytes)")
+    return number

@@ -20,9 +20,11 @@ for byte the same with or without the memo. It lives in the response cache
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import json
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,7 @@ from extractor.llm.seam import LLMClient
 from extractor.pipeline import FinishedArticle, RunPlan, process_article
 from schemas import Article, ArticleResult, ArticleStatus, Usage
 
-KEY_PREFIX = "memo:v1:"
+KEY_PREFIX = "memo:v2:"
 RECORD_FILES = ("meetings.jsonl", "statements.jsonl", "positions.jsonl")  # the keys of FinishedArticle.records
 
 
@@ -55,16 +57,21 @@ class ArticleMemo:
         if entry is None:
             return None
         try:
-            result = ArticleResult.model_validate_json(entry["article"])
-            records = {name: list(entry["records"][name]) for name in RECORD_FILES}
-        except (KeyError, TypeError, ValueError):
+            unpacked = json.loads(zlib.decompress(base64.b64decode(entry["z"])))
+            result = ArticleResult.model_validate_json(unpacked["article"])
+            records = {name: list(unpacked["records"][name]) for name in RECORD_FILES}
+        except (KeyError, TypeError, ValueError, zlib.error):
             return None  # an entry of another shape: recompute (the cache's own damage handling logs rows)
         return FinishedArticle(self._as_cache_hit(result), records)
 
     def put(self, article: Article, finished: FinishedArticle) -> None:
         if finished.result.status is not ArticleStatus.ok:
             return  # failures are tried again next run
-        self._cache.put(self.key(article), {"article": finished.result.model_dump_json(), "records": finished.records})
+        lines = json.dumps({"article": finished.result.model_dump_json(), "records": finished.records})
+        # Compressed: record lines repeat themselves (keys, provenance), and a row this small stays inside SQLite
+        # instead of becoming a file of its own.
+        packed = base64.b64encode(zlib.compress(lines.encode("utf-8"), 1)).decode("ascii")
+        self._cache.put(self.key(article), {"z": packed})
 
     def _as_cache_hit(self, result: ArticleResult) -> ArticleResult:
         """The result a per-call-cache rerun writes: every call answered from the cache, no tokens spent."""

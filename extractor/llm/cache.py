@@ -4,6 +4,10 @@ diskcache unpickles any row stored in pickle mode, so whoever can write the
 cache directory could run code in our process. `JSONOnlyDisk` stores text
 only and refuses to read a pickled key or value; the directory is 0700.
 
+Nothing is evicted unless the user caps the size (`EXTRACTOR_CACHE_MAX_GB`): the
+answers are what a run paid for, and diskcache's own default (1 GiB, then the
+oldest rows are dropped) silently re-bought them on a large corpus.
+
 A cache is only ever an optimisation: a damaged row is a miss (with a
 warning, and the row is dropped), a damaged database makes the run go on
 without a cache, and `clear_directory` recovers even when diskcache cannot
@@ -50,10 +54,13 @@ class JSONOnlyDisk(diskcache.Disk):  # type: ignore[misc]
         return super().fetch(mode, filename, value, read)
 
 
-class ResponseCache:
-    """Validated responses as JSON, keyed by the request hash."""
+NO_LIMIT = 2**62  # bytes: diskcache needs a number
 
-    def __init__(self, directory: Path) -> None:
+
+class ResponseCache:
+    """Validated responses as JSON, keyed by the request hash; `max_bytes` caps it (oldest rows go first)."""
+
+    def __init__(self, directory: Path, max_bytes: int | None = None) -> None:
         try:
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(directory, 0o700)
@@ -63,7 +70,10 @@ class ResponseCache:
             ) from exc
         self.directory = directory
         try:
-            self._cache = diskcache.Cache(str(directory), disk=JSONOnlyDisk)
+            self._cache = diskcache.Cache(
+                str(directory), disk=JSONOnlyDisk, size_limit=max_bytes or NO_LIMIT,
+                eviction_policy="least-recently-stored",
+            )  # fmt: skip
         except (sqlite3.DatabaseError, OSError) as exc:
             raise ConfigError(f"the cache in {directory} is damaged ({exc}); run `extractor cache clear`") from exc
 
@@ -91,7 +101,11 @@ class ResponseCache:
         self._cache.set(key, json.dumps(entry, ensure_ascii=False, sort_keys=True))
 
     def stats(self) -> dict[str, Any]:
-        return {"directory": str(self.directory), "entries": len(self._cache), "bytes": self._cache.volume()}
+        limit = self._cache.size_limit
+        return {
+            "directory": str(self.directory), "entries": len(self._cache), "bytes": self._cache.volume(),
+            "limit_bytes": None if limit >= NO_LIMIT else limit,
+        }  # fmt: skip
 
     def clear(self) -> int:
         removed: int = self._cache.clear()
@@ -118,10 +132,10 @@ def clear_directory(directory: Path) -> int:
         cache.close()
 
 
-def open_or_warn(directory: Path) -> ResponseCache | None:
+def open_or_warn(directory: Path, max_bytes: int | None = None) -> ResponseCache | None:
     """The cache for a run; a damaged one is skipped with a warning (the run still works, just uncached)."""
     try:
-        return ResponseCache(directory)
+        return ResponseCache(directory, max_bytes)
     except ConfigError as exc:
         if "damaged" not in str(exc):
             raise

@@ -89,7 +89,7 @@ def local_weights_path(settings: Settings) -> Path:
 
 @contextlib.contextmanager
 def open_client(settings: Settings) -> Iterator[LLMClient]:
-    cache = open_or_warn(settings.cache_dir / "responses") if settings.use_cache else None
+    cache = open_or_warn(settings.cache_dir / "responses", settings.cache_max_bytes) if settings.use_cache else None
     try:
         if settings.base_url or settings.api_key:
             client = _remote_client(settings, cache)

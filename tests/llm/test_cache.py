@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from extractor.config import settings_from_env
 from extractor.errors import ConfigError
 from extractor.llm.cache import ResponseCache, clear_directory, open_or_warn
 
@@ -87,3 +88,25 @@ def test_an_unusable_cache_directory_is_one_clear_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(ConfigError, match="EXTRACTOR_CACHE_DIR"):
         ResponseCache(blocker / "responses")
+
+
+def test_nothing_is_evicted_unless_the_size_is_capped(tmp_path: Path) -> None:
+    """diskcache's own default (1 GiB, then the oldest rows go) silently dropped answers on large corpora."""
+    row = {"data": "x" * 60_000}
+    uncapped = ResponseCache(tmp_path / "uncapped")
+    capped = ResponseCache(tmp_path / "capped", max_bytes=200_000)
+    for i in range(20):
+        uncapped.put(f"k{i}", row)
+        capped.put(f"k{i}", row)
+    assert uncapped.get("k0") == row and uncapped.stats()["entries"] == 20
+    assert uncapped.stats()["limit_bytes"] is None
+    assert capped.get("k0") is None and capped.get("k19") == row  # oldest stored went first
+    uncapped.close()
+    capped.close()
+
+
+def test_the_cap_comes_from_the_environment(tmp_path: Path) -> None:
+    assert settings_from_env({"EXTRACTOR_CACHE_MAX_GB": "2"}).cache_max_bytes == 2 * 2**30
+    assert settings_from_env({}).cache_max_bytes is None
+    with pytest.raises(ConfigError, match="EXTRACTOR_CACHE_MAX_GB='lots'"):
+        settings_from_env({"EXTRACTOR_CACHE_MAX_GB": "lots"})
