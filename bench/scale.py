@@ -214,10 +214,10 @@ def help_seconds(runs: int = 5) -> float:
 
 def warm_run(
     server: FakeOpenAIServer, corpus: Path, cache: Path, concurrency: int, time_cache: bool, events: bool = True,
-    memo: bool = True,
+    memo: bool = True, engine: str = "local",
 ) -> dict[str, Any]:  # fmt: skip
     argv = ["_tool", "--base-url", server.base_url, "--corpus", str(corpus), "--cache", str(cache),
-            "--concurrency", str(concurrency)]  # fmt: skip
+            "--concurrency", str(concurrency), "--engine", engine]  # fmt: skip
     flags = [*(["--time-cache"] if time_cache else []), *([] if events else ["--no-events"])]
     return _run_worker(*argv, *flags, *([] if memo else ["--no-memo"]))
 
@@ -268,7 +268,8 @@ def format_table(results: dict[str, Any]) -> str:
             )
     if fill := results.get("fill"):
         lines.append(
-            f"cold run filling the cache (N = {fill['articles']}, C = {results.get('fill_concurrency', '?')}, "
+            f"cold run filling the cache (N = {fill['articles']}, engine {fill.get('engine', 'local')}, "
+            f"C = {results.get('fill_concurrency', '?')}, "
             f"latency 0, --no-events): {fill['wall_s']:.0f} s, {fill['articles'] / fill['wall_s']:.0f} articles/s, "
             f"peak RSS {fill['max_rss_mb']:.0f} MB, {fill['ok']} ok"
         )
@@ -318,7 +319,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             if not marker.exists():  # the cold run over the largest corpus: itself an end-to-end run at that size
                 print(f"filling the cache for N={max(sizes)} (latency 0) ...", file=sys.stderr, flush=True)
                 fill = warm_run(server, corpus[max(sizes)], shared, args.fill_concurrency, time_cache=False,
-                                events=False)  # fmt: skip
+                                events=False, engine=args.fill_engine)  # fmt: skip
+                fill["engine"] = args.fill_engine
                 results["fill"] = fill
                 marker.write_text(json.dumps(fill), encoding="utf-8")
             else:
@@ -361,6 +363,7 @@ def main() -> None:
                         help="keep the RSS runs' cache here and reuse it when it was filled for max(--sizes)")
     parser.add_argument("--port", type=int, default=18_765, help="the fake server's port (0: any)")
     parser.add_argument("--fill-only", action="store_true", help="fill --rss-cache, measure nothing else")
+    parser.add_argument("--fill-engine", default="processes", help="engine of the cold run that fills the cache")
     args = parser.parse_args()
     results = measure(args)
     RESULTS.mkdir(parents=True, exist_ok=True)
