@@ -84,6 +84,7 @@ def tool_worker(args: argparse.Namespace) -> None:
         "wall_s": wall,
         "cpu_s": cpu.ru_utime + cpu.ru_stime + children.ru_utime + children.ru_stime,
         "max_rss_mb": peak, "events": not args.no_events,
+        "worker_max_rss_mb": children.ru_maxrss / 1024,  # the largest worker process (--engine processes)
         **counts, "cache_get_us": _cache_get_us(args.cache) if args.time_cache else None,
     }))  # fmt: skip
 
@@ -271,7 +272,8 @@ def format_table(results: dict[str, Any]) -> str:
             f"cold run filling the cache (N = {fill['articles']}, engine {fill.get('engine', 'local')}, "
             f"C = {results.get('fill_concurrency', '?')}, "
             f"latency 0, --no-events): {fill['wall_s']:.0f} s, {fill['articles'] / fill['wall_s']:.0f} articles/s, "
-            f"peak RSS {fill['max_rss_mb']:.0f} MB, {fill['ok']} ok"
+            f"peak RSS {fill['max_rss_mb']:.0f} MB (largest worker process: "
+            f"{fill.get('worker_max_rss_mb', float('nan')):.0f} MB), {fill['ok']} ok"
         )
     return "\n".join(lines)
 
