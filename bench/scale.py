@@ -66,7 +66,7 @@ def tool_worker(args: argparse.Namespace) -> None:
     from extractor.config import settings_from_env
 
     if args.no_memo:  # what a warm rerun costs without the article memo: every article re-derived from cached answers
-        extractor.batch.memo_for = lambda client, plan: None  # type: ignore[assignment]
+        extractor.batch.memo_for = lambda client, plan: None  # type: ignore[attr-defined]
 
     settings = settings_from_env().with_overrides(
         base_url=args.base_url, model=MODEL, backend=BACKEND, concurrency=args.concurrency, cache_dir=args.cache,
@@ -164,7 +164,8 @@ class GridRow:
     ideal_s: float
     tool_s: float
     bare_s: float
-    tool_cpu_s: float = 0.0  # user + system CPU of the tool's process: threads share one GIL
+    tool_cpu_s: float = 0.0  # user + system CPU of the tool's processes (workers included)
+    server_cpu_s: float = 0.0  # the fake server's CPU meanwhile: on 2 cores, tool + server can saturate the machine
 
     @property
     def tool_over_ideal(self) -> float:
@@ -190,8 +191,10 @@ def grid_row(
     server.plan.latency_s = latency
     first = len(server.bodies)
     cache = work / f"cache-cold-{n}x{c}-{engine}"
+    server_cpu = time.process_time()  # this process runs only the fake server meanwhile
     tool = _run_worker("_tool", "--base-url", server.base_url, "--corpus", str(corpus), "--cache", str(cache),
                        "--concurrency", str(c), "--engine", engine)  # fmt: skip
+    server_cpu = time.process_time() - server_cpu
     bodies = server.bodies[first:]
     bodies_file = work / f"bodies-{n}x{c}.jsonl"
     bodies_file.write_text("".join(json.dumps(b) + "\n" for b in bodies), encoding="utf-8")
@@ -199,7 +202,7 @@ def grid_row(
     ideal = ideal_seconds(len(bodies), tool["max_calls_per_article"], latency, c)
     return GridRow(
         engine, n, c, latency, len(bodies), tool["max_calls_per_article"], ideal, tool["wall_s"], bare["wall_s"],
-        tool["cpu_s"],
+        tool["cpu_s"], server_cpu,
     )
 
 
@@ -230,14 +233,15 @@ def format_table(results: dict[str, Any]) -> str:
     lines = [f"load average at start {results['load_start']}, at end {results['load_end']}; "
              f"{results['cpus']} CPUs; total {results['total_s']:.0f} s", "",
              "| engine | N | C | L (s) | calls | max calls/article | ideal (s) | tool (s) | tool/ideal "
-             "| bare client (s) | bare/ideal | tool/bare | tool CPU (s) |", "|---" * 13 + "|"]  # fmt: skip
+             "| bare client (s) | bare/ideal | tool/bare | tool CPU (s) | server CPU (s) |",
+             "|---" * 14 + "|"]  # fmt: skip
     for row in results["grid"]:
         r = GridRow(**row)
         lines.append(
             f"| {r.engine} | {r.n} | {r.concurrency} | {r.latency_s} | {r.calls} | {r.max_calls_per_article} "
             f"| {r.ideal_s:.1f} "
             f"| {r.tool_s:.1f} | {r.tool_over_ideal:.2f} | {r.bare_s:.1f} | {r.bare_over_ideal:.2f} "
-            f"| {r.tool_over_bare:.2f} | {r.tool_cpu_s:.1f} |"
+            f"| {r.tool_over_bare:.2f} | {r.tool_cpu_s:.1f} | {r.server_cpu_s:.1f} |"
         )
     warm = results.get("warm")
     if warm:
@@ -270,7 +274,7 @@ def format_table(results: dict[str, Any]) -> str:
     if fill := results.get("fill"):
         lines.append(
             f"cold run filling the cache (N = {fill['articles']}, engine {fill.get('engine', 'local')}, "
-            f"C = {results.get('fill_concurrency', '?')}, "
+            f"C = {fill.get('concurrency', '?')}, "
             f"latency 0, --no-events): {fill['wall_s']:.0f} s, {fill['articles'] / fill['wall_s']:.0f} articles/s, "
             f"peak RSS {fill['max_rss_mb']:.0f} MB (largest worker process: "
             f"{fill.get('worker_max_rss_mb', float('nan')):.0f} MB), {fill['ok']} ok"
@@ -318,17 +322,21 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             server.keep_bodies = False
             shared = args.rss_cache or work / "cache-rss"
             marker = shared / f"filled-{max(sizes)}"
+            fill_now: dict[str, Any] | None = None
             if not marker.exists():  # the cold run over the largest corpus: itself an end-to-end run at that size
                 print(f"filling the cache for N={max(sizes)} (latency 0) ...", file=sys.stderr, flush=True)
                 fill = warm_run(server, corpus[max(sizes)], shared, args.fill_concurrency, time_cache=False,
                                 events=False, engine=args.fill_engine)  # fmt: skip
-                fill["engine"] = args.fill_engine
-                results["fill"] = fill
+                fill["engine"], fill["concurrency"] = args.fill_engine, args.fill_concurrency
+                results["fill"] = fill_now = fill
                 marker.write_text(json.dumps(fill), encoding="utf-8")
             else:
                 results["fill"] = json.loads(marker.read_text(encoding="utf-8"))
             server.bodies.clear()
             for n in [] if args.fill_only else sizes:  # the streamed run itself, then with the events step
+                if n != max(sizes) or fill_now is None:  # the fill just wrote the largest one's memo
+                    print(f"warm-up N={n} (fills the article memo of this corpus) ...", file=sys.stderr, flush=True)
+                    warm_run(server, corpus[n], shared, args.fill_concurrency, time_cache=False, events=False)
                 for events in (False, True):
                     print(f"warm RSS N={n} events={events} ...", file=sys.stderr, flush=True)
                     row = warm_run(server, corpus[n], shared, args.fill_concurrency, time_cache=False, events=events)

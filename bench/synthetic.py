@@ -129,7 +129,7 @@ def _person(rng: random.Random) -> str:
 
 
 def _slots(rng: random.Random) -> dict[str, str]:
-    people = []
+    people: list[str] = []
     while len(people) < 4:
         if (name := _person(rng)) not in people:
             people.append(name)

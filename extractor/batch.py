@@ -256,16 +256,17 @@ def _stream(
     workers: _WorkerState,
 ) -> Iterator[tuple[int, Article, FinishedArticle | None]]:  # fmt: skip
     """Finished articles in completion order from the run's engine, shaped like `runner.run_stream`."""
+    memo = memo_for(client, plan)
     if settings.engine == "processes":
         from extractor.engines.processes import run_stream_processes
 
-        return run_stream_processes(articles, settings, plan, stop, workers)
+        return run_stream_processes(articles, settings, plan, stop, workers, memo.get if memo is not None else None)
     if settings.engine != "local":
         return _engine_stream(articles, settings, plan, stop)
-    memo = memo_for(client, plan)
     return run_stream(
-        articles, lambda a: finish_article(a, client, plan, memo), settings.concurrency, stop, on_stop=client.close
-    )
+        articles, lambda a: finish_article(a, client, plan, memo, recalled=True), settings.concurrency, stop,
+        on_stop=client.close, recall=memo.get if memo is not None else None,
+    )  # fmt: skip
 
 
 def _engine_stream(

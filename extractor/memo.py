@@ -120,10 +120,15 @@ def _is_source(path: Path) -> bool:
     return "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo")
 
 
-def finish_article(article: Article, client: LLMClient, plan: RunPlan, memo: ArticleMemo | None) -> FinishedArticle:
-    """The article's lines from the memo, or from the pipeline (then remembered, if it finished ok)."""
-    if memo is not None and (recalled := memo.get(article)) is not None:
-        return recalled
+def finish_article(
+    article: Article, client: LLMClient, plan: RunPlan, memo: ArticleMemo | None, *, recalled: bool = False
+) -> FinishedArticle:
+    """The article's lines from the memo, or from the pipeline (then remembered, if it finished ok).
+
+    `recalled`: the caller has already looked the article up in the memo (and missed).
+    """
+    if memo is not None and not recalled and (found := memo.get(article)) is not None:
+        return found
     finished = FinishedArticle.of(process_article(article, client, plan))
     if memo is not None:
         memo.put(article, finished)

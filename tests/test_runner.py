@@ -52,3 +52,19 @@ def test_a_budget_stop_lets_in_flight_work_finish_and_starts_nothing_new() -> No
     done = list(run_stream(_articles(4), spend, 1, stop))
     assert [(i, o) for i, _, o in done] == [(0, "a0"), (1, None), (2, None), (3, None)]
     assert stop.reason == "budget"
+
+
+def test_recalled_articles_never_reach_a_worker() -> None:
+    articles = _articles(6)
+    processed: list[str] = []
+
+    def process(article: Article) -> str:
+        processed.append(article.id)
+        return "worked"
+
+    def recall(article: Article) -> str | None:
+        return "remembered" if int(article.id[-1]) % 2 == 0 else None
+
+    got = {i: outcome for i, _, outcome in run_stream(articles, process, 2, StopFlag(), recall=recall)}
+    assert got == {i: "remembered" if i % 2 == 0 else "worked" for i in range(6)}
+    assert sorted(processed) == sorted(a.id for a in articles if int(a.id[-1]) % 2 == 1)

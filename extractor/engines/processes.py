@@ -24,7 +24,7 @@ import queue
 import signal
 import threading
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -33,7 +33,7 @@ from extractor.errors import ConfigError, ExtractorError
 from extractor.llm.endpoint import open_client
 from extractor.memo import finish_article, memo_for
 from extractor.pipeline import FinishedArticle, RunPlan
-from extractor.runner import POLL_S, StopFlag
+from extractor.runner import POLL_S, StopFlag, limit_malloc_arenas
 from schemas import Article
 
 _PR_SET_PDEATHSIG = 1
@@ -59,9 +59,13 @@ def worker_count(settings: Settings) -> int:
 
 
 def run_stream_processes(
-    articles: Iterable[Article], settings: Settings, plan: RunPlan, stop: StopFlag, state: WorkerState
-) -> Iterator[tuple[int, Article, FinishedArticle | None]]:
-    """(index, article, finished) in completion order; once stopped, (index, article, None) for the rest."""
+    articles: Iterable[Article], settings: Settings, plan: RunPlan, stop: StopFlag, state: WorkerState,
+    recall: Callable[[Article], FinishedArticle | None] | None = None,
+) -> Iterator[tuple[int, Article, FinishedArticle | None]]:  # fmt: skip
+    """(index, article, finished) in completion order; once stopped, (index, article, None) for the rest.
+
+    `recall` answers what it can here (the article memo), before anything is sent to a worker.
+    """
     workers = worker_count(settings)
     threads = max(1, math.ceil(settings.concurrency / workers))
     context = multiprocessing.get_context("spawn")  # no fork of a process that already runs threads
@@ -87,6 +91,8 @@ def run_stream_processes(
                 item = next(source, None)
                 if item is None:
                     exhausted = True
+                elif recall is not None and (recalled := recall(item[1])) is not None:
+                    yield item[0], item[1], recalled
                 else:
                     pending[item[0]] = item[1]
                     todo.put((item[0], item[1].model_dump_json()))
@@ -138,6 +144,7 @@ def _worker(settings: Settings, plan: RunPlan, todo: Any, done: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what a Ctrl-C stops
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    limit_malloc_arenas()
     with open_client(settings) as client:
         memo = memo_for(client, plan)
 
@@ -145,7 +152,9 @@ def _worker(settings: Settings, plan: RunPlan, todo: Any, done: Any) -> None:
             while (item := todo.get()) is not None:
                 index, article_json = item
                 try:
-                    finished = finish_article(Article.model_validate_json(article_json), client, plan, memo)
+                    finished = finish_article(
+                        Article.model_validate_json(article_json), client, plan, memo, recalled=True
+                    )  # the parent looked it up
                     done.put((index, finished, client.unreachable, None))
                 except BaseException as exc:  # a bug, not an article's failure (those are outcomes)
                     done.put((index, None, False, "".join(traceback.format_exception_only(exc)).strip()))
