@@ -55,6 +55,10 @@ class JSONOnlyDisk(diskcache.Disk):  # type: ignore[misc]
 
 
 NO_LIMIT = 2**62  # bytes: diskcache needs a number
+# diskcache's defaults (64 MB of memory-mapped database, 32 MB of page cache) show up as resident memory that
+# grows with the corpus until both are full; a run reads each row about once, so a small cache costs little.
+SQLITE_MMAP_BYTES = 0
+SQLITE_CACHE_PAGES = 512  # 2 MB at 4 KB pages
 
 
 class ResponseCache:
@@ -72,7 +76,8 @@ class ResponseCache:
         try:
             self._cache = diskcache.Cache(
                 str(directory), disk=JSONOnlyDisk, size_limit=max_bytes or NO_LIMIT,
-                eviction_policy="least-recently-stored",
+                eviction_policy="least-recently-stored", sqlite_mmap_size=SQLITE_MMAP_BYTES,
+                sqlite_cache_size=SQLITE_CACHE_PAGES,
             )  # fmt: skip
         except (sqlite3.DatabaseError, OSError) as exc:
             raise ConfigError(f"the cache in {directory} is damaged ({exc}); run `extractor cache clear`") from exc
