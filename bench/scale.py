@@ -336,7 +336,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             for n in [] if args.fill_only else sizes:  # the streamed run itself, then with the events step
                 if n != max(sizes) or fill_now is None:  # the fill just wrote the largest one's memo
                     print(f"warm-up N={n} (fills the article memo of this corpus) ...", file=sys.stderr, flush=True)
-                    warm_run(server, corpus[n], shared, args.fill_concurrency, time_cache=False, events=False)
+                    warm_run(server, corpus[n], shared, args.fill_concurrency, time_cache=False, events=False,
+                             engine=args.fill_engine)  # fmt: skip
                 for events in (False, True):
                     print(f"warm RSS N={n} events={events} ...", file=sys.stderr, flush=True)
                     row = warm_run(server, corpus[n], shared, args.fill_concurrency, time_cache=False, events=events)
