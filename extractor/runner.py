@@ -15,7 +15,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from schemas import Article
 
@@ -67,21 +67,11 @@ def run_stream(
     done: queue.Queue[tuple[int, Outcome | BaseException | None]] = queue.Queue()
     for _ in range(width):
         threading.Thread(target=_worker, args=(todo, done, process, stop), daemon=True).start()
-    source = enumerate(articles)
-    pending: dict[int, Article] = {}
-    exhausted = False
+    feeder = Feeder(enumerate(articles), width, lambda index, article: todo.put((index, article)), recall)
     try:
         while True:
-            while not exhausted and not stop.is_set and len(pending) < width:
-                item = next(source, None)
-                if item is None:
-                    exhausted = True
-                elif recall is not None and (recalled := recall(item[1])) is not None:
-                    yield item[0], item[1], recalled
-                else:
-                    pending[item[0]] = item[1]
-                    todo.put(item)
-            if not pending or (stop.is_set and stop.abandon_in_flight):
+            yield from feeder.fill(stop)
+            if not feeder.pending or (stop.is_set and stop.abandon_in_flight):
                 break
             try:
                 index, outcome = done.get(timeout=POLL_S)
@@ -89,16 +79,44 @@ def run_stream(
                 continue
             if isinstance(outcome, BaseException):
                 raise outcome
-            yield index, pending.pop(index), outcome
+            yield index, feeder.pending.pop(index), outcome
     finally:
         for _ in range(width):
             todo.put(None)
     if stop.is_set:
-        if pending:
+        if feeder.pending:
             on_stop()
-        for index in sorted(pending):
-            yield index, pending[index], None
-        for index, article in source:
+        yield from feeder.left()
+
+
+@dataclass
+class Feeder(Generic[Outcome]):
+    """Hands out the articles of a lazy corpus, at most `width` pending, answering what `recall` can at once."""
+
+    source: Iterator[tuple[int, Article]]
+    width: int
+    send: Callable[[int, Article], None]
+    recall: Callable[[Article], Outcome | None] | None = None
+    pending: dict[int, Article] = field(default_factory=dict)
+    exhausted: bool = False
+
+    def fill(self, stop: StopFlag) -> Iterator[tuple[int, Article, Outcome]]:
+        """Send articles until `width` are pending; yield the recalled ones, which never become pending."""
+        while not self.exhausted and not stop.is_set and len(self.pending) < self.width:
+            item = next(self.source, None)
+            if item is None:
+                self.exhausted = True
+            elif self.recall is not None and (recalled := self.recall(item[1])) is not None:
+                yield item[0], item[1], recalled
+            else:
+                self.pending[item[0]] = item[1]
+                self.send(*item)
+
+    def left(self) -> Iterator[tuple[int, Article, None]]:
+        """After a stop: the pending articles, then the rest of the corpus, as not started."""
+        for index in sorted(self.pending):
+            yield index, self.pending[index], None
+        for index, article in self.source:
             yield index, article, None
 
 

@@ -33,7 +33,7 @@ from extractor.errors import ConfigError, ExtractorError
 from extractor.llm.endpoint import open_client
 from extractor.memo import finish_article, memo_for
 from extractor.pipeline import FinishedArticle, RunPlan
-from extractor.runner import POLL_S, StopFlag, limit_malloc_arenas
+from extractor.runner import POLL_S, Feeder, StopFlag, limit_malloc_arenas
 from schemas import Article
 
 _PR_SET_PDEATHSIG = 1
@@ -82,21 +82,13 @@ def run_stream_processes(
     for process in processes:
         process.start()
     width = workers * threads + workers  # every thread busy, and one article waiting per worker
-    source = enumerate(articles)
-    pending: dict[int, Article] = {}
-    exhausted = False
+    feeder = Feeder(
+        enumerate(articles), width, lambda index, article: todo.put((index, article.model_dump_json())), recall
+    )
     try:
         while True:
-            while not exhausted and not stop.is_set and len(pending) < width:
-                item = next(source, None)
-                if item is None:
-                    exhausted = True
-                elif recall is not None and (recalled := recall(item[1])) is not None:
-                    yield item[0], item[1], recalled
-                else:
-                    pending[item[0]] = item[1]
-                    todo.put((item[0], item[1].model_dump_json()))
-            if not pending or (stop.is_set and stop.abandon_in_flight):
+            yield from feeder.fill(stop)
+            if not feeder.pending or (stop.is_set and stop.abandon_in_flight):
                 break
             try:
                 message = done.get(timeout=POLL_S)
@@ -105,16 +97,13 @@ def run_stream_processes(
                 continue
             index, finished, unreachable, error = message
             if error is not None:
-                raise ExtractorError(f"a worker process failed on {pending[index].source}: {error}")
+                raise ExtractorError(f"a worker process failed on {feeder.pending[index].source}: {error}")
             state.unreachable = state.unreachable or unreachable
-            yield index, pending.pop(index), finished
+            yield index, feeder.pending.pop(index), finished
     finally:
         _shut_down(processes, todo, workers * threads, abandon=stop.is_set and stop.abandon_in_flight)
     if stop.is_set:
-        for index in sorted(pending):
-            yield index, pending[index], None
-        for index, article in source:
-            yield index, article, None
+        yield from feeder.left()
 
 
 def _check_alive(processes: list[Any]) -> None:
