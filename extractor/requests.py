@@ -63,7 +63,8 @@ def json_schema(model: type[BaseModel]) -> dict[str, Any]:
     with _SCHEMAS_LOCK:
         schema = _SCHEMAS.get(model)
     if schema is None:
-        schema = model.model_json_schema()
+        # pydantic's own build, also for models that answer model_json_schema() from here (AnswerModel)
+        schema = BaseModel.model_json_schema.__func__(model)  # type: ignore[attr-defined]
         with _SCHEMAS_LOCK:
             _SCHEMAS[model] = schema
     return schema

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import InputError
-from extractor.journal import JOURNAL_NAME, Entry, Journal, locked, write_final
+from extractor.journal import JOURNAL_NAME, Entry, IdDigests, Journal, locked, write_final
 
 
 def _entry(index: int, article_id: str, ok: bool, meetings: int = 1) -> Entry:
@@ -51,3 +51,20 @@ def test_one_run_per_output_directory(tmp_path: Path) -> None:
         pass
     with locked(tmp_path):  # released: the next run may go
         pass
+
+
+def test_id_digests_answer_membership_and_count_distinct_missing_ids() -> None:
+    digests = IdDigests()
+    for article_id in ("a", "b", "c"):
+        digests.add(article_id)
+    assert "b" in digests and "z" not in digests
+    digests.add("z")  # added after a lookup sorted the array: still found
+    assert "z" in digests
+    assert digests.missing(["a", "x", "x", "y"]) == 2
+
+
+def test_an_index_never_appended_leaves_no_row(tmp_path: Path) -> None:
+    with Journal(tmp_path) as journal:
+        journal.append(_entry(3, "d", True))
+        journal.append(_entry(1, "b", True))
+        assert [e.article_id for e in journal.entries()] == ["b", "d"]

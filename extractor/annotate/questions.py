@@ -31,6 +31,7 @@ from extractor.annotate.attribute import attribute_by_rule, named_in
 from extractor.annotate.preannotate import Annotated as AnnotatedStory
 from extractor.annotate.rounds import round_hub
 from extractor.annotate.vocabulary import Vocabulary, default_vocabulary
+from extractor.llm.response_model import AnswerModel
 from extractor.normalize.meeting_fields import format_cue
 from extractor.prompts import PromptTemplate
 from extractor.requests import LLMRequest, Target, build_request
@@ -42,7 +43,7 @@ MAX_QUOTATIONS = 20
 UNKNOWN_SPEAKER = "unknown"
 
 
-class _Answer(BaseModel):
+class _Answer(AnswerModel):  # what instructor takes as is: no second class per story
     model_config = ConfigDict(extra="forbid")
 
 

@@ -12,19 +12,18 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Protocol
 
 import instructor
 import openai
 from instructor.v2.core.errors import IncompleteOutputException, InstructorRetryException
-from instructor.v2.core.function_calls import response_schema
 from pydantic import BaseModel
 
 from extractor.errors import ExtractorError, LLMError, RunStoppedError, TransportError
 from extractor.llm.backends import Backend
 from extractor.llm.cache import ResponseCache
 from extractor.llm.ratelimit import RateLimiter
+from extractor.llm.response_model import instructor_model
 from extractor.llm.transport import RetryPolicy, call_with_retries, is_refused, retry_after_seconds
 from extractor.requests import LLMRequest
 from extractor.validation import checking_against
@@ -136,7 +135,7 @@ def _ask(request: LLMRequest, client: LLMClient, meter: _UsageMeter) -> BaseMode
     try:
         with checking_against(request.context_text):  # not instructor's context=, which renders messages as Jinja
             parsed: BaseModel = create(
-                response_model=_instructor_model(request.response_model),
+                response_model=instructor_model(request.response_model),
                 messages=request.messages,
                 max_retries=client.max_reasks,
                 model=request.model,
@@ -155,16 +154,6 @@ def _ask(request: LLMRequest, client: LLMClient, meter: _UsageMeter) -> BaseMode
             client.unreachable = True
         raise _explain(exc, request) from exc
     return parsed
-
-
-@lru_cache(maxsize=256)
-def _instructor_model(model: type[BaseModel]) -> type[BaseModel]:
-    """The subclass instructor would build from `model` on every call (`response_schema`), built once per class.
-
-    Same name, fields and schema, so the same request body; bounded, as classes built per story come and go.
-    """
-    wrapped: type[BaseModel] = response_schema(model)
-    return wrapped
 
 
 def _salvage(exc: InstructorRetryException, request: LLMRequest) -> BaseModel | None:
