@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from extractor.codes import ContactFacts, code_contact
 from extractor.countries import CountryTable, default_countries
@@ -101,7 +102,7 @@ def _mention(mention: Mention) -> EventMention:
     return EventMention(
         article_id=mention.article_id, record_id=mention.id, status=mention.status, date=mention.iso,
         date_precision=mention.date.precision if mention.iso else DatePrecision.unknown,
-        format=mention.format, place=mention.place.text(), evidence=list(mention.evidence),
+        format=mention.format, place=mention.place.text(), evidence=mention.evidence,
     )  # fmt: skip
 
 
@@ -149,7 +150,8 @@ def group_meetings(
     rules: EventRules,
 ) -> tuple[list[list[Mention]], list[str]]:  # fmt: skip
     """The groups of mentions that are one meeting each, and their event ids; `meetings` is read once."""
-    mentions = [make_mention(r, published.get(r.article_id), countries, rules) for r in meetings]
+    shared: dict[Any, Any] = {}
+    mentions = [make_mention(r, published.get(r.article_id), countries, rules, shared) for r in meetings]
     groups = group_mentions(mentions, rules)
     return groups, [event_id(m.id for m in g) for g in groups]
 
