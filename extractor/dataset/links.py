@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 from extractor.dataset.mentions import Mention, dates_compatible, formats_compatible, sides_compatible
 from extractor.dataset.rules import EventRules
-from schemas import ActorRef, EventLink, MeetingStatus, PositionRecord, StatementRecord
+from schemas import ActorRef, EventLink, PositionRecord, StatementRecord
+
+STATEMENT, POSITION = "statement", "position"
 
 
 def _period(iso: str) -> tuple[dt.date, dt.date]:
@@ -58,25 +61,21 @@ def _distance(upcoming: Sequence[Mention], held: Sequence[Mention], rules: Event
 
 
 def anticipation_links(
-    groups: Sequence[Sequence[Mention]], ids: Sequence[str], rules: EventRules
-) -> dict[str, list[EventLink]]:
-    held_by_key: dict[str, list[int]] = {}  # person key → held groups: a link needs at least one shared person
-    for i, group in enumerate(groups):
-        if group[0].status is MeetingStatus.held:
-            for key in _keys(group):
-                held_by_key.setdefault(key, []).append(i)
-    links: dict[str, list[EventLink]] = {}
-    for group, gid in zip(groups, ids, strict=True):
-        if group[0].status not in (MeetingStatus.planned, MeetingStatus.anticipated):
-            continue
-        candidates = sorted({i for key in _keys(group) for i in held_by_key.get(key, [])})
-        scored = [(d, ids[i]) for i in candidates if (d := _distance(group, groups[i], rules)) is not None]
+    upcoming: Iterable[tuple[str, Sequence[Mention]]],
+    held_sharing: Callable[[set[str]], Sequence[tuple[str, Sequence[Mention]]]],
+    rules: EventRules,
+) -> Iterator[tuple[str, EventLink]]:
+    """(event id, link) pairs, both directions, for each planned or anticipated group of `upcoming` (event id,
+    members) taken in order; `held_sharing(keys)`: the held groups naming any of these person keys (a link
+    needs at least one shared person)."""
+    for gid, group in upcoming:
+        candidates = held_sharing(_keys(group))
+        scored = [(d, hid) for hid, held in candidates if (d := _distance(group, held, rules)) is not None]
         if not scored:
             continue
         _, target = min(scored)
-        links.setdefault(gid, []).append(EventLink(event_id=target, relation="anticipates"))
-        links.setdefault(target, []).append(EventLink(event_id=gid, relation="anticipated_by"))
-    return links
+        yield gid, EventLink(event_id=target, relation="anticipates")
+        yield target, EventLink(event_id=gid, relation="anticipated_by")
 
 
 def _keys(group: Sequence[Mention]) -> set[str]:
@@ -91,12 +90,14 @@ def _spans(record: StatementRecord | PositionRecord) -> set[tuple[str, str]]:
     return {(record.article_id, span.text) for span in record.evidence}
 
 
-@dataclass
-class RecordLinks:
-    """Statement and position ids of each event, in file order."""
+class LinkStore(Protocol):
+    """Where `record_links` looks up events and writes links (`dataset.store.EventStore`)."""
 
-    statements: dict[str, list[str]] = field(default_factory=dict)
-    positions: dict[str, list[str]] = field(default_factory=dict)
+    def event_of_meeting(self, record_id: str) -> str | None: ...
+
+    def event_of_span(self, article_id: str, text: str) -> str | None: ...
+
+    def link_record(self, event_id: str, kind: str, record_id: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -109,34 +110,29 @@ class _Linked:
 
 
 def record_links(
-    groups: Sequence[Sequence[Mention]],
-    ids: Sequence[str],
+    store: LinkStore,
     statements: Iterable[StatementRecord],
     positions: Iterable[PositionRecord],
     article_order: Mapping[str, int] | None = None,
-) -> RecordLinks:
-    """Which statements and positions belong to which event (docs/codebook.md §12), in one pass over each.
+) -> None:
+    """Which statements and positions belong to which event (docs/codebook.md §12), in one pass over each;
+    the links go to `store` in file order.
 
     Both streams may be read lazily, e.g. from the files of a run: a position is matched against the linked
     statements of its own article, which are read up to that article. With `article_order` (article id →
     position in the run), statements of articles the positions have passed are dropped, so memory holds one
     article's statements, not the corpus's; without it (records in memory anyway) they are kept.
     """
-    of_meeting = {m.id: gid for group, gid in zip(groups, ids, strict=True) for m in group}
-    of_span = {(m.article_id, s.text): gid for group, gid in zip(groups, ids, strict=True) for m in group
-               for s in m.evidence}  # fmt: skip
-    links = RecordLinks()
-    linked = _LinkedStatements(statements, of_meeting, links, article_order)
+    linked = _LinkedStatements(statements, store, article_order)
     for position in positions:
         found = next(
             (s.event_id for s in linked.of_article(position.article_id)
              if s.speaker == _actor(position.holder) and s.spans & _spans(position)),
-            next((of_span[key] for key in sorted(_spans(position)) if key in of_span), None),
+            next((e for key in sorted(_spans(position)) if (e := store.event_of_span(*key)) is not None), None),
         )  # fmt: skip
         if found is not None:
-            links.positions.setdefault(found, []).append(position.id)
+            store.link_record(found, POSITION, position.id)
     linked.drain()
-    return links
 
 
 class _LinkedStatements:
@@ -145,14 +141,12 @@ class _LinkedStatements:
     def __init__(
         self,
         statements: Iterable[StatementRecord],
-        of_meeting: Mapping[str, str],
-        links: RecordLinks,
+        store: LinkStore,
         article_order: Mapping[str, int] | None,
     ) -> None:
         self._stream = iter(statements)
         self._next = next(self._stream, None)
-        self._of_meeting = of_meeting
-        self._links = links
+        self._store = store
         self._order = article_order
         self._by_article: dict[str, list[_Linked]] = {}
 
@@ -177,8 +171,8 @@ class _LinkedStatements:
         statement, self._next = self._next, next(self._stream, None)
         if statement is None:
             return
-        found = self._of_meeting.get(statement.meeting_id or "")
+        found = self._store.event_of_meeting(statement.meeting_id) if statement.meeting_id else None
         if found is not None:
-            self._links.statements.setdefault(found, []).append(statement.id)
+            self._store.link_record(found, STATEMENT, statement.id)
             linked = _Linked(_actor(statement.speaker), frozenset(_spans(statement)), found)
             self._by_article.setdefault(statement.article_id, []).append(linked)

@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
 
 from extractor.codes import participant_country, place_country
 from extractor.countries import CountryTable
@@ -57,10 +56,9 @@ _SPANS = TypeAdapter(list[EvidenceSpan])
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """What grouping and consolidation need of one meeting record, and no more: a corpus's mentions are all
-    held in memory at once, so the record itself (topics, outcomes, provenance, flags …) is not kept, the
-    evidence spans are kept as their JSON (a span object costs several times its text), and equal dates and
-    actor references are one object shared by every mention (`make_mention(shared=…)`)."""
+    """What grouping and consolidation need of one meeting record, and no more: mentions are stored and
+    sorted by the thousand (`dataset.store`), so the record itself (topics, outcomes, provenance, flags …) is
+    not kept, and the evidence spans are kept as their JSON (a span object costs several times its text)."""
 
     id: str  # the record's id
     article_id: str
@@ -98,12 +96,8 @@ def is_office_or_country(name: str, countries: CountryTable, rules: EventRules) 
     )
 
 
-def make_side(
-    ref: ActorRef, written: Participant | None, countries: CountryTable, rules: EventRules,
-    shared: dict[Any, Any] | None = None,
-) -> Side:  # fmt: skip
+def make_side(ref: ActorRef, written: Participant | None, countries: CountryTable, rules: EventRules) -> Side:
     country = participant_country(ref, written, countries)
-    ref = _shared(ref, shared)
     if ref.match == "none" and is_office_or_country(ref.name_as_written, countries, rules):
         found = countries.find(ref.name_as_written)
         return Side(None, country or (found[0] if len(found) == 1 else None), ref)
@@ -112,15 +106,13 @@ def make_side(
 
 
 def make_mention(
-    record: MeetingRecord, published: dt.date | None, countries: CountryTable, rules: EventRules,
-    shared: dict[Any, Any] | None = None,
-) -> Mention:  # fmt: skip
-    """`shared`: equal dates and actor references already made, reused (one dict for a corpus's mentions)."""
+    record: MeetingRecord, published: dt.date | None, countries: CountryTable, rules: EventRules
+) -> Mention:
     written: list[Participant | None] = list(record.meeting.participants)
     if len(written) != len(record.participants):
         written = [None] * len(record.participants)
     sides = tuple(
-        make_side(ref, w, countries, rules, shared) for ref, w in zip(record.participants, written, strict=True)
+        make_side(ref, w, countries, rules) for ref, w in zip(record.participants, written, strict=True)
     )
     location = record.meeting.location
     place = Place(
@@ -129,17 +121,10 @@ def make_mention(
         venue=location.venue if location else None,
     )
     return Mention(
-        id=record.id, article_id=record.article_id, date=_shared(record.date, shared), format=record.meeting.format,
+        id=record.id, article_id=record.article_id, date=record.date, format=record.meeting.format,
         status=record.meeting.status, evidence_json=_SPANS.dump_json(list(record.evidence)), published=published,
         sides=sides, place=place,
     )  # fmt: skip
-
-
-def _shared(value: Any, shared: dict[Any, Any] | None) -> Any:
-    """The equal object made before, if any (flat records: every field value is hashable). Never mutated."""
-    if shared is None or not isinstance(value, BaseModel):
-        return value
-    return shared.setdefault((type(value), tuple(value.__dict__.items())), value)
 
 
 def identified(mention: Mention) -> bool:

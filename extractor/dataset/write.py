@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from extractor.countries import default_countries
-from extractor.dataset.events import build_events, events_in_order, group_meetings
-from extractor.dataset.links import record_links
+from extractor.dataset.events import build_events, stream_events
 from extractor.dataset.load import EVENTS_FILE, OutputSet, iter_jsonl
-from extractor.dataset.rules import default_rules
+from extractor.dataset.store import EventStore
 from extractor.errors import InputError
 from extractor.output import write_atomic_parts
 from schemas import Event, MeetingRecord, PositionRecord, StatementRecord
@@ -40,33 +39,40 @@ def write_events(out_dir: Path, tables: dict[str, Sequence[BaseModel]]) -> Path:
 def write_events_from_files(out_dir: Path) -> Path:
     """events.jsonl from a run's files, each read once, one line at a time.
 
-    Memory holds the meetings as mentions (what grouping needs, not the records) and the ids of linked
-    statements and positions; every other record is read, linked and let go. Same bytes as `events_of` on
-    the loaded files.
+    What spans articles goes to a scratch SQLite file in `out_dir` (deleted after), so memory holds the
+    groups still open and one article's statements, whatever the corpus's size. Same bytes as `events_of`
+    on the loaded files.
     """
-    rules = default_rules()
-    published, order = _article_dates(out_dir / "articles.jsonl")
-    meetings = iter_jsonl(out_dir / "meetings.jsonl", MeetingRecord)
-    groups, ids = group_meetings(meetings, published, default_countries(), rules)
-    statements = iter_jsonl(out_dir / "statements.jsonl", StatementRecord)
-    positions = iter_jsonl(out_dir / "positions.jsonl", PositionRecord)
-    links = record_links(groups, ids, statements, positions, article_order=order)
-    return write_event_file(out_dir, events_in_order(groups, ids, links, rules))
+    articles = _article_dates(out_dir / "articles.jsonl")
+    with (
+        tempfile.TemporaryDirectory(dir=out_dir, prefix=".events-") as scratch,
+        EventStore(Path(scratch) / "events.sqlite") as store,
+    ):
+        store.add_articles(articles)
+        events = stream_events(
+            store,
+            iter_jsonl(out_dir / "meetings.jsonl", MeetingRecord),
+            iter_jsonl(out_dir / "statements.jsonl", StatementRecord),
+            iter_jsonl(out_dir / "positions.jsonl", PositionRecord),
+            article_order=True,
+        )
+        return write_event_file(out_dir, events)
 
 
-def _article_dates(path: Path) -> tuple[dict[str, dt.date | None], dict[str, int]]:
-    """Each article's publication date and its place in the run, from articles.jsonl (read as plain JSON)."""
+def _article_dates(path: Path) -> Iterator[tuple[str, dt.date | None]]:
+    """Each article's id and publication date in run order, from articles.jsonl (read as plain JSON)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file; run `extractor run … --out {path.parent}` first")
-    published: dict[str, dt.date | None] = {}
-    order: dict[str, int] = {}
+    return _article_rows(path)
+
+
+def _article_rows(path: Path) -> Iterator[tuple[str, dt.date | None]]:
     with path.open(encoding="utf-8", newline="\n") as lines:
         for lineno, line in enumerate(lines, start=1):
             try:
                 row = json.loads(line)
                 article_id, day = str(row.get("id") or ""), row.get("published")
-                published[article_id] = dt.date.fromisoformat(day) if day else None
+                published = dt.date.fromisoformat(day) if day else None
             except (ValueError, TypeError, AttributeError) as exc:
                 raise InputError(f"{path}:{lineno}: not an article row ({exc})") from exc
-            order.setdefault(article_id, lineno)
-    return published, order
+            yield article_id, published

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from pydantic import BaseModel
 
 from extractor.dataset.load import load_output
 from extractor.dataset.write import events_of, write_event_file, write_events_from_files
+from extractor.errors import InputError
 from schemas import MeetingStatus, Stance
 from tests.dataset.factories import article, meeting, position, statement
 
@@ -51,3 +53,14 @@ def test_streamed_events_equal_the_in_memory_build(tmp_path: Path) -> None:
     assert by_first_record["a1:s0:meeting:0"].position_ids == ["a1:s0:position:0"]
     assert by_first_record["a3:s0:meeting:0"].position_ids == ["a3:s0:position:0", "a3:s0:position:1"]
     assert [link.relation for link in by_first_record["a2:s0:meeting:0"].links] == ["anticipates"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [  # the scratch database is gone
+        "articles.jsonl", "events.jsonl", "meetings.jsonl", "positions.jsonl", "statements.jsonl"]  # fmt: skip
+
+
+def test_a_bad_line_is_reported_and_leaves_no_scratch_file(tmp_path: Path) -> None:
+    _write(tmp_path / "articles.jsonl", [article("a1", "2030-03-05")])
+    meetings = meeting("a1:s0:meeting:0", ["Alice Smith", "Bruno Keller"], "2030-03-04").model_dump_json()
+    (tmp_path / "meetings.jsonl").write_text(meetings + "\n{not json\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"meetings.jsonl:2: not a MeetingRecord"):
+        write_events_from_files(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["articles.jsonl", "meetings.jsonl"]
