@@ -39,7 +39,7 @@ from extractor.pipeline import (
 )
 from extractor.prompts import DEFAULT_PROMPTS_DIR
 from extractor.requests import DEFAULT_STRATEGY, Target, load_paragraph_prompts, load_strategy_prompts
-from extractor.runner import StopFlag, run_stream
+from extractor.runner import StopFlag, articles_in_progress, run_stream
 from extractor.scope import Scope, load_scope
 from schemas import Article, ArticleResult, ArticleStatus, Usage
 
@@ -264,7 +264,8 @@ def _stream(
     if settings.engine != "local":
         return _engine_stream(articles, settings, plan, stop)
     return run_stream(
-        articles, lambda a: finish_article(a, client, plan, memo, recalled=True), settings.concurrency, stop,
+        articles, lambda a: finish_article(a, client, plan, memo, recalled=True),
+        articles_in_progress(settings.concurrency), stop,
         on_stop=client.close, recall=memo.get if memo is not None else None,
     )  # fmt: skip
 

@@ -74,7 +74,7 @@ def run(
     strategy: Strategy = None,
     prompt_version: PromptVersion = None,
     concurrency: Annotated[
-        int | None, Opt(min=1, help="Articles in flight at once (in all; per Ray actor with --engine ray).")
+        int | None, Opt(min=1, help="Requests in flight at once (in all; per Ray actor with --engine ray).")
     ] = None,
     max_tokens: MaxTokens = None,
     timeout: Annotated[

@@ -27,7 +27,7 @@ from extractor.normalize.actors import ActorIndex
 from extractor.postprocess import RecordSet, article_flags, build_records
 from extractor.prompts import PromptTemplate
 from extractor.requests import Target, build_request, merge_responses
-from extractor.runner import StopFlag, run_stream
+from extractor.runner import StopFlag, articles_in_progress, run_stream
 from extractor.scope import Scope, default_scope
 from extractor.stories import Story, is_relevant, split_stories
 from schemas import Article, ArticleExtraction, ArticleResult, ArticleStatus, Provenance, Usage
@@ -196,7 +196,7 @@ def run_batch(
         return outcome
 
     finished: dict[int, ArticleOutcome] = {}
-    for index, _, outcome in run_stream(articles, work, concurrency, StopFlag()):
+    for index, _, outcome in run_stream(articles, work, articles_in_progress(concurrency), StopFlag()):
         if outcome is not None:
             finished[index] = outcome
     return [finished[index] for index in sorted(finished)]

@@ -2,10 +2,10 @@
 
 Threads in one process share one interpreter lock, so against a remote endpoint at high concurrency the
 CPU each article needs (splitting, grounding, rules, the SDK's own work) serialises the batch. Here
-`--workers` processes (default: one per CPU) each run their share of `--concurrency` articles at a time,
-in threads, through the same `memo.finish_article` a local run uses (article memo included: diskcache is
+`--workers` processes (default: one per CPU) each have their share of `--concurrency` request slots and
+work on twice as many articles at a time (`runner.articles_in_progress`), in threads, through the same `memo.finish_article` a local run uses (article memo included: diskcache is
 safe across processes). The parent reads the corpus lazily, hands out at most a little more than
-`--concurrency` articles, and yields finished ones as they come, shaped like `runner.run_stream`, so the
+the workers' articles in progress, and yields finished ones as they come, shaped like `runner.run_stream`, so the
 journal, budgets and Ctrl-C behave as with threads.
 
 Workers ignore the terminal's Ctrl-C (the parent decides what stops) and die with the parent, even by
@@ -33,7 +33,7 @@ from extractor.errors import ConfigError, ExtractorError
 from extractor.llm.endpoint import open_client
 from extractor.memo import finish_article, memo_for
 from extractor.pipeline import FinishedArticle, RunPlan
-from extractor.runner import POLL_S, Feeder, StopFlag, limit_malloc_arenas
+from extractor.runner import POLL_S, Feeder, StopFlag, articles_in_progress, limit_malloc_arenas
 from schemas import Article
 
 _PR_SET_PDEATHSIG = 1
@@ -81,7 +81,8 @@ def run_stream_processes(
     ]
     for process in processes:
         process.start()
-    width = workers * threads + workers  # every thread busy, and one article waiting per worker
+    per_worker = articles_in_progress(threads)  # each worker's client has `threads` request slots
+    width = workers * per_worker + workers  # every thread busy, and one article waiting per worker
     feeder = Feeder(
         enumerate(articles), width, lambda index, article: todo.put((index, article.model_dump_json())), recall
     )
@@ -101,7 +102,7 @@ def run_stream_processes(
             state.unreachable = state.unreachable or unreachable
             yield index, feeder.pending.pop(index), finished
     finally:
-        _shut_down(processes, todo, workers * threads, abandon=stop.is_set and stop.abandon_in_flight)
+        _shut_down(processes, todo, workers * per_worker, abandon=stop.is_set and stop.abandon_in_flight)
     if stop.is_set:
         yield from feeder.left()
 
@@ -148,7 +149,7 @@ def _worker(settings: Settings, plan: RunPlan, todo: Any, done: Any) -> None:
                 except BaseException as exc:  # a bug, not an article's failure (those are outcomes)
                     done.put((index, None, False, "".join(traceback.format_exception_only(exc)).strip()))
 
-        pool = [threading.Thread(target=serve, daemon=True) for _ in range(max(1, settings.concurrency))]
+        pool = [threading.Thread(target=serve, daemon=True) for _ in range(articles_in_progress(settings.concurrency))]
         for thread in pool:
             thread.start()
         for thread in pool:

@@ -3,7 +3,7 @@
 The corpus becomes a Ray Dataset of (position, article) rows. Each actor opens its own client
 (`endpoint.open_client(settings)`: same endpoint, same cache directory — diskcache is safe across
 processes on one machine) and runs `pipeline.run_batch` on its batches with `settings.concurrency`
-articles in flight, so every article goes through the very code a local run uses. The driver gets the
+requests in flight, so every article goes through the very code a local run uses. The driver gets the
 outcomes back as they finish and returns them in input order, so the writer writes the same four files.
 
 Ray is the optional extra `ray`. `ray.init()` (called only if Ray is not running in this process yet)
@@ -22,11 +22,12 @@ from extractor.config import Settings
 from extractor.errors import ConfigError
 from extractor.llm.endpoint import open_client
 from extractor.pipeline import ArticleOutcome, RunPlan, run_batch
+from extractor.runner import articles_in_progress
 from schemas import Article
 
 
 class ArticleWorker:
-    """One actor: a client of its own, and a thread pool of `settings.concurrency` over each batch."""
+    """One actor: a client of its own (`settings.concurrency` request slots) and a thread pool over each batch."""
 
     def __init__(self, settings: Settings, plan: RunPlan) -> None:
         self._stack = contextlib.ExitStack()
@@ -63,8 +64,10 @@ def run_batch_ray(
     mapped = dataset.map_batches(
         ArticleWorker,
         fn_constructor_kwargs={"settings": settings, "plan": plan},
-        batch_size=max(1, settings.concurrency),
-        compute=ray.data.ActorPoolStrategy(size=_pool_size(ray, len(articles), settings.concurrency)),
+        batch_size=articles_in_progress(settings.concurrency),  # what run_batch works on at once
+        compute=ray.data.ActorPoolStrategy(
+            size=_pool_size(ray, len(articles), articles_in_progress(settings.concurrency))
+        ),
     )
     done: dict[int, ArticleOutcome] = {}
     for row in mapped.iter_rows():
@@ -75,10 +78,10 @@ def run_batch_ray(
     return [done[i] for i in range(len(articles))]
 
 
-def _pool_size(ray: Any, articles: int, concurrency: int) -> int:
+def _pool_size(ray: Any, articles: int, batch_size: int) -> int:
     """One actor per CPU of the cluster, but no more than there are batches."""
     cpus = int(ray.cluster_resources().get("CPU", 1))
-    batches = -(-articles // max(1, concurrency))
+    batches = -(-articles // max(1, batch_size))
     return max(1, min(cpus, batches))
 
 

@@ -8,6 +8,7 @@ else one started on first need and stopped on exit).
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -121,7 +122,13 @@ def _remote_client(settings: Settings, cache: ResponseCache | None) -> LLMClient
         max_reasks=settings.max_reasks,
         retry=retry_policy(settings),
         limiter=rate_limiter(settings),
+        slots=request_slots(settings),
     )
+
+
+def request_slots(settings: Settings) -> threading.BoundedSemaphore:
+    """`--concurrency` requests in flight at most, whatever the number of articles in progress."""
+    return threading.BoundedSemaphore(max(1, settings.concurrency))
 
 
 def batch_client(settings: Settings) -> LLMClient:
@@ -167,6 +174,7 @@ def _local_client(settings: Settings, cache: ResponseCache | None) -> Iterator[L
             cache=cache,
             max_reasks=settings.max_reasks,
             retry=retry_policy(settings),
+            slots=request_slots(settings),
         )
         try:
             yield client

@@ -8,6 +8,7 @@ retries. Tokens of every attempt are counted, re-asks and retries included.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -45,7 +46,10 @@ class LLMClient:
     closed, a client never connects again: a worker still running when the
     run stops gets `RunStoppedError`, not a fresh server. With `answers` set,
     the body that would be sent is answered by that source and nothing is
-    dialled.
+    dialled. `slots` bounds the requests in flight (`--concurrency`), not the
+    articles in progress: an article that is building its next request or
+    reading an answer does not hold one, so the endpoint is kept busy while
+    the CPU work runs.
     """
 
     connect: Callable[[], openai.OpenAI]
@@ -60,6 +64,7 @@ class LLMClient:
     answered: bool = False  # the endpoint has answered at least once (refused before that = nothing listens)
     unreachable: bool = False  # refused before it ever answered: the run should stop, not fail every article
     answers: AnswerSource | None = None
+    slots: threading.Semaphore | None = None
     _sdk: openai.OpenAI | None = field(default=None, repr=False)
     _connect_error: ExtractorError | None = field(default=None, repr=False)
     _closed: bool = field(default=False, repr=False)
@@ -188,7 +193,8 @@ def _send(client: LLMClient, request: LLMRequest, meter: _UsageMeter, body: dict
             if client.limiter is not None:
                 client.limiter.acquire(tokens)
             try:
-                return client.sdk.chat.completions.create(**body)
+                with client.slots or contextlib.nullcontext():
+                    return client.sdk.chat.completions.create(**body)
             except openai.RateLimitError as exc:
                 if client.limiter is not None:  # every worker slows down, not just this one
                     client.limiter.pause(retry_after_seconds(exc) or 1.0)

@@ -100,6 +100,8 @@ class FakeOpenAIServer:
         self.bodies: list[dict[str, Any]] = []
         self.keep_bodies = True  # off for long benchmark runs: the bodies would fill this process's memory
         self.requests = 0
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests it was answering at once
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
@@ -131,6 +133,11 @@ class FakeOpenAIServer:
             dying = self.plan.die_after is not None and self.requests >= self.plan.die_after
         return fault, dying
 
+    def _count_in_flight(self, step: int) -> None:
+        with self._lock:
+            self.in_flight += step
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
@@ -151,9 +158,13 @@ class FakeOpenAIServer:
                 fault, dying = server._take(body)
                 if dying:
                     threading.Thread(target=server.close, daemon=True).start()
-                if server.plan.latency_s:
-                    time.sleep(server.plan.latency_s)
-                self._answer(fault, body)
+                server._count_in_flight(+1)
+                try:
+                    if server.plan.latency_s:
+                        time.sleep(server.plan.latency_s)
+                    self._answer(fault, body)
+                finally:
+                    server._count_in_flight(-1)
 
             def _answer(self, fault: str, body: dict[str, Any]) -> None:
                 if fault == "hang":

@@ -92,3 +92,16 @@ def test_rate_limited_server_with_rps_limit_still_finishes(tmp_path: Path, invok
         article = write_article(tmp_path / "in", "a.txt")
         result = invoke("run", str(article), "--out", str(tmp_path / "out"), *remote(server, "--rps", "50"))
     assert result.code == 0, result.err
+
+
+def test_concurrency_bounds_the_requests_in_flight_not_the_articles(
+    tmp_path: Path, invoke: Callable[..., Result], server: FakeOpenAIServer
+) -> None:
+    server.plan.latency_s = 0.05  # long enough for requests of several articles to overlap
+    corpus = tmp_path / "in"
+    for n in range(8):
+        write_article(corpus, f"{n}.txt", body=BODY.replace("Tuesday", f"day {n}"))
+    result = invoke("run", str(corpus), "--out", str(tmp_path / "out"), *remote(server, "--concurrency", "2"))
+    assert result.code == 0, result.err
+    assert server.max_in_flight == 2  # both slots used, never a third request although 4 articles are in progress
+    assert {r["status"] for r in read_jsonl(tmp_path / "out" / "articles.jsonl")} == {"ok"}
