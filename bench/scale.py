@@ -132,7 +132,7 @@ def bare_worker(args: argparse.Namespace) -> None:
     from extractor.llm.endpoint import sdk_client
 
     bodies = [json.loads(line) for line in args.bodies.open(encoding="utf-8")]
-    sdk = sdk_client(args.base_url, None, 600.0)
+    sdk = sdk_client(args.base_url, None, 600.0, args.concurrency)  # the tool's client at the same concurrency
     sdk.models.list()  # the SDK's first call builds its own types: not part of sending the bodies
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=args.concurrency) as pool:

@@ -3,9 +3,10 @@
 Threads in one process share one interpreter lock, so against a remote endpoint at high concurrency the
 CPU each article needs (splitting, grounding, rules, the SDK's own work) serialises the batch. Here
 `--workers` processes (default: one per CPU) each have their share of `--concurrency` request slots and
-work on twice as many articles at a time (`runner.articles_in_progress`), in threads, through the same `memo.finish_article` a local run uses (article memo included: diskcache is
-safe across processes). The parent reads the corpus lazily, hands out at most a little more than
-the workers' articles in progress, and yields finished ones as they come, shaped like `runner.run_stream`, so the
+work on twice as many articles at a time (`runner.articles_in_progress`), in threads, through the same
+`memo.finish_article` a local run uses (article memo included: diskcache is safe across processes). The
+parent reads the corpus lazily, hands out at most a little more than the workers' articles in progress,
+and yields finished ones as they come, shaped like `runner.run_stream`, so the
 journal, budgets and Ctrl-C behave as with threads.
 
 Workers ignore the terminal's Ctrl-C (the parent decides what stops) and die with the parent, even by

@@ -41,14 +41,17 @@ REMOTE_TIMEOUT_S = 120.0
 LOCAL_TIMEOUT_S = 600.0
 
 
-def sdk_client(base_url: str | None, api_key: str | None, timeout_s: float) -> openai.OpenAI:
+def sdk_client(base_url: str | None, api_key: str | None, timeout_s: float, connections: int = 1) -> openai.OpenAI:
+    """`connections`: the requests in flight at once. httpx keeps 20 idle connections by default, so at a
+    higher concurrency every round of answers closed the surplus and dialled (TLS to a real API) again."""
     # Retries are ours (tenacity), so the SDK's are off: one place decides.
+    limits = httpx2.Limits(max_connections=max(100, connections), max_keepalive_connections=max(20, connections))
     return openai.OpenAI(
         base_url=base_url,
         api_key=api_key or NO_KEY,
         timeout=timeout_s,
         max_retries=0,
-        http_client=httpx2.Client(timeout=timeout_s),
+        http_client=httpx2.Client(timeout=timeout_s, limits=limits),
     )
 
 
@@ -114,7 +117,7 @@ def _remote_client(settings: Settings, cache: ResponseCache | None) -> LLMClient
     # OPENAI_API_KEY goes to OpenAI only; another server gets EXTRACTOR_API_KEY (or nothing).
     key = settings.server_api_key if url and not _is_openai(url) else settings.api_key
     return LLMClient(
-        connect=lambda: sdk_client(url, key, timeout),
+        connect=lambda: sdk_client(url, key, timeout, settings.concurrency),
         backend=backend,
         model=settings.model or DEFAULT_OPENAI_MODEL,
         endpoint=endpoint_identity(settings.base_url or "https://api.openai.com/v1"),
@@ -154,13 +157,13 @@ def _local_client(settings: Settings, cache: ResponseCache | None) -> Iterator[L
         if settings.replay:
             from extractor.llm.replay import REPLAY_BASE_URL  # imports vcrpy: only when replaying
 
-            return sdk_client(REPLAY_BASE_URL, None, timeout)
+            return sdk_client(REPLAY_BASE_URL, None, timeout, settings.concurrency)
         require_llama_cpp()
         with contextlib.ExitStack() as attempt:  # handed over to `stack` only if the server passes its self-test
             info = _running_server(settings, identity) or attempt.enter_context(
                 ephemeral_server(local_weights_path(settings), identity, settings.cache_dir / "logs")
             )
-            client = attempt.enter_context(sdk_client(info.base_url, None, timeout))
+            client = attempt.enter_context(sdk_client(info.base_url, None, timeout, settings.concurrency))
             check_schema_enforced(client, get_backend(LOCAL_BACKEND), identity)
             stack.push(attempt.pop_all())
         return client

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import instructor
 import openai
 from instructor.v2.core.errors import IncompleteOutputException, InstructorRetryException
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 
 from extractor.errors import ExtractorError, LLMError, RunStoppedError, TransportError
@@ -194,7 +195,7 @@ def _send(client: LLMClient, request: LLMRequest, meter: _UsageMeter, body: dict
                 client.limiter.acquire(tokens)
             try:
                 with client.slots or contextlib.nullcontext():
-                    return client.sdk.chat.completions.create(**body)
+                    return _post(client.sdk, body)
             except openai.RateLimitError as exc:
                 if client.limiter is not None:  # every worker slows down, not just this one
                     client.limiter.pause(retry_after_seconds(exc) or 1.0)
@@ -205,6 +206,14 @@ def _send(client: LLMClient, request: LLMRequest, meter: _UsageMeter, body: dict
         )
         client.answered = True
     meter.add(completion)
+    return completion
+
+
+def _post(sdk: openai.OpenAI, body: dict[str, Any]) -> ChatCompletion:
+    """`chat.completions.create(**body)` without its parameter transform: the body is already plain JSON
+    (instructor's kwargs, shaped by the backend), and walking it against the SDK's type hints cost as much
+    CPU as the rest of the SDK (bench/scale.py). Errors, auth, timeouts and the parsed answer are the SDK's."""
+    completion: ChatCompletion = sdk.post("/chat/completions", body=body, cast_to=ChatCompletion)
     return completion
 
 
