@@ -21,7 +21,7 @@ from extractor.codes import ContactFacts, code_contact
 from extractor.countries import CountryTable, default_countries
 from extractor.dataset.consolidate import best_date, best_format, best_place, disagreement_flags, merge_participants
 from extractor.dataset.grouping import stream_groups
-from extractor.dataset.links import anticipation_links, record_links
+from extractor.dataset.links import LinkedPosition, LinkedStatement, anticipation_links, record_links
 from extractor.dataset.mentions import Mention, make_mention
 from extractor.dataset.rules import EventRules, default_rules
 from extractor.dataset.store import EventStore
@@ -100,8 +100,8 @@ def build_events(
 def stream_events(
     store: EventStore,
     meetings: Iterable[MeetingRecord],
-    statements: Iterable[StatementRecord],
-    positions: Iterable[PositionRecord],
+    statements: Iterable[LinkedStatement],
+    positions: Iterable[LinkedPosition],
     *,
     article_order: bool = False,
     countries: CountryTable | None = None,

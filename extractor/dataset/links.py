@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from pydantic import BaseModel, ConfigDict
+
 from extractor.dataset.mentions import Mention, dates_compatible, formats_compatible, sides_compatible
 from extractor.dataset.rules import EventRules
-from schemas import ActorRef, EventLink, PositionRecord, StatementRecord
+from schemas import EventLink
 
 STATEMENT, POSITION = "statement", "position"
 
@@ -82,11 +84,87 @@ def _keys(group: Sequence[Mention]) -> set[str]:
     return {side.key for mention in group for side in mention.sides if side.key}
 
 
-def _actor(ref: ActorRef) -> str:
+# What linking reads of a record. `StatementRecord` and `PositionRecord` have these; so do the slim models
+# below, which a run's files are read with: the events step then skips validating what it never looks at
+# (most of a statement: measured, validation was a fifth of the step).
+
+
+class _Named(Protocol):
+    @property
+    def actor_id(self) -> str | None: ...
+    @property
+    def canonical_name(self) -> str | None: ...
+    @property
+    def name_as_written(self) -> str: ...
+
+
+class _Text(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+class LinkedStatement(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def article_id(self) -> str: ...
+    @property
+    def meeting_id(self) -> str | None: ...
+    @property
+    def speaker(self) -> _Named: ...
+    @property
+    def evidence(self) -> Sequence[_Text]: ...
+
+
+class LinkedPosition(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def article_id(self) -> str: ...
+    @property
+    def holder(self) -> _Named: ...
+    @property
+    def evidence(self) -> Sequence[_Text]: ...
+
+
+class _Slim(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class _NameFields(_Slim):
+    name_as_written: str
+    canonical_name: str | None = None
+    actor_id: str | None = None
+
+
+class _SpanText(_Slim):
+    text: str
+
+
+class StatementLinkFields(_Slim):
+    """A statements.jsonl line as linking reads it."""
+
+    id: str
+    article_id: str
+    meeting_id: str | None = None
+    speaker: _NameFields
+    evidence: list[_SpanText] = []
+
+
+class PositionLinkFields(_Slim):
+    """A positions.jsonl line as linking reads it."""
+
+    id: str
+    article_id: str
+    holder: _NameFields
+    evidence: list[_SpanText] = []
+
+
+def _actor(ref: _Named) -> str:
     return (ref.actor_id or ref.canonical_name or ref.name_as_written).casefold()
 
 
-def _spans(record: StatementRecord | PositionRecord) -> set[tuple[str, str]]:
+def _spans(record: LinkedStatement | LinkedPosition) -> set[tuple[str, str]]:
     return {(record.article_id, span.text) for span in record.evidence}
 
 
@@ -111,8 +189,8 @@ class _Linked:
 
 def record_links(
     store: LinkStore,
-    statements: Iterable[StatementRecord],
-    positions: Iterable[PositionRecord],
+    statements: Iterable[LinkedStatement],
+    positions: Iterable[LinkedPosition],
     article_order: Mapping[str, int] | None = None,
 ) -> None:
     """Which statements and positions belong to which event (docs/codebook.md §12), in one pass over each;
@@ -140,7 +218,7 @@ class _LinkedStatements:
 
     def __init__(
         self,
-        statements: Iterable[StatementRecord],
+        statements: Iterable[LinkedStatement],
         store: LinkStore,
         article_order: Mapping[str, int] | None,
     ) -> None:

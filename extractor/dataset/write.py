@@ -11,11 +11,12 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from extractor.dataset.events import build_events, stream_events
+from extractor.dataset.links import PositionLinkFields, StatementLinkFields
 from extractor.dataset.load import EVENTS_FILE, OutputSet, iter_jsonl
 from extractor.dataset.store import EventStore
 from extractor.errors import InputError
 from extractor.output import write_atomic_parts
-from schemas import Event, MeetingRecord, PositionRecord, StatementRecord
+from schemas import Event, MeetingRecord
 
 
 def events_of(output: OutputSet) -> list[Event]:
@@ -52,8 +53,8 @@ def write_events_from_files(out_dir: Path) -> Path:
         events = stream_events(
             store,
             iter_jsonl(out_dir / "meetings.jsonl", MeetingRecord),
-            iter_jsonl(out_dir / "statements.jsonl", StatementRecord),
-            iter_jsonl(out_dir / "positions.jsonl", PositionRecord),
+            iter_jsonl(out_dir / "statements.jsonl", StatementLinkFields),
+            iter_jsonl(out_dir / "positions.jsonl", PositionLinkFields),
             article_order=True,
         )
         return write_event_file(out_dir, events)

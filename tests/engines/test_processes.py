@@ -67,3 +67,13 @@ def test_a_stop_abandons_hung_requests_and_leaves_no_worker(tmp_path: Path) -> N
     assert report.count(ArticleStatus.not_started) == 5
     assert multiprocessing.active_children() == []
     assert len((tmp_path / "out" / "articles.jsonl").read_text().splitlines()) == 5
+
+
+def test_worker_processes_together_keep_to_the_request_slots(tmp_path: Path) -> None:
+    with FakeOpenAIServer(FaultPlan(latency_s=0.2)) as server:  # long enough for the workers' calls to overlap
+        settings = _settings(server, tmp_path, engine="processes", workers=2, concurrency=4)
+        report = run_corpus([CORPUS], tmp_path / "out", settings, events=False)
+    assert report.count(ArticleStatus.ok) == report.articles
+    # two slots per worker and four articles in progress each: more than one worker's slots were busy at
+    # once, never more than --concurrency
+    assert 2 < server.max_in_flight <= 4
