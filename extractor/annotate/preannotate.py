@@ -142,7 +142,7 @@ def find_actors(text: str, vocabulary: Vocabulary | None = None) -> list[Actor]:
         run = _strip_common(match.group(), common)
         if not run:
             continue
-        for actor in _classify(run, text[: match.start()], vocab):
+        for actor in _classify(run, _words_before(text, match.start()), vocab):
             _register(actors, surnames, actor)
     for match in _ACRONYM.finditer(text):
         token = match.group()
@@ -244,6 +244,20 @@ def _classify(run: str, before: str, vocab: Vocabulary) -> list[Actor]:
 
 
 MAX_NAME_WORDS = 4
+_BEFORE_CHARS = 240  # enough for the last few words before a name, which is all `_classify` reads
+_BEFORE_WORDS = 6
+
+
+def _words_before(text: str, end: int) -> str:
+    """The text before `end`, cut to its last words: `_classify` reads at most the last four words and a
+    preposition, and slicing (then splitting) the whole text before every capitalised run was quadratic in
+    the article's length. Falls back to the whole prefix when the window holds too few words to be sure
+    its last ones are whole."""
+    start = max(0, end - _BEFORE_CHARS)
+    window = text[start:end]
+    if start and len(window.split()) < _BEFORE_WORDS:
+        return text[:end]
+    return window
 _PLACE_BEFORE = re.compile(r"(?<![\w-])(?:in|at|near|across|outside|inside)\s+(?:the\s+)?$")
 
 

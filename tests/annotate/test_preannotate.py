@@ -61,3 +61,16 @@ def test_demonym_alone_is_no_country_actor() -> None:
 def test_a_place_after_in_is_not_a_person() -> None:
     annotated = preannotate("Minister Ingrid Halvorsen met Minister Tomas Aravena in San Remo on Friday.")
     assert [a.name for a in annotated.people] == ["Ingrid Halvorsen", "Tomas Aravena"]
+
+
+def test_what_is_written_just_before_a_name_counts_however_far_into_the_story() -> None:
+    filler = "Talks went on for hours and nobody said much about anything at all. " * 40  # ~2,700 characters
+    annotated = preannotate(filler + "The foreign minister, Ingrid Halvorsen, met a Chilean envoy, Tomas Aravena.")
+    people = {a.name: a for a in annotated.people}
+    assert people["Ingrid Halvorsen"].title == "foreign minister"
+    assert people["Tomas Aravena"].country == "Chile"
+
+
+def test_a_name_after_one_very_long_word_is_read_with_the_whole_text_before_it() -> None:
+    annotated = preannotate("Officials met in " + "x" * 300 + " Minister Tomas Aravena spoke.")
+    assert [a.name for a in annotated.people] == ["Tomas Aravena"]
