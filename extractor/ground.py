@@ -26,10 +26,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz
 
 from extractor.countries import default_countries
+from extractor.datafiles import load_yaml_model
 from schemas.extraction import Statement, StatementKind
 from schemas.records import Alignment, EvidenceSpan, Flag, FlagCode
 
@@ -292,18 +295,21 @@ def _leading_words() -> frozenset[str]:
     return frozenset({*_DETERMINERS, *words, *(f"{w}'s" for w in words), *(f"{w}'" for w in words)})
 
 
-_GENERIC_WORDS = frozenset({
-    "official", "officials", "spokesperson", "spokesman", "spokeswoman", "ministry", "department", "office",
-    "government", "side", "minister", "secretary", "president", "premier", "ambassador", "source", "sources",
-    "analyst", "analysts", "media", "reporters",
-})  # fmt: skip
-_CHINESE_SURNAMES = frozenset({
-    "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun", "Hu", "Zhu", "Gao",
-    "Lin", "Guo", "Luo", "Liang", "Song", "Zheng", "Xie", "Han", "Tang", "Feng", "Yu", "Dong", "Xiao", "Cheng",
-    "Cao", "Yuan", "Deng", "Shen", "Zeng", "Peng", "Lu", "Su", "Jiang", "Cai", "Jia", "Ding", "Wei", "Xue", "Ye",
-    "Yan", "Pan", "Du", "Dai", "Xi", "Qin", "Ge", "Mao", "Bai", "Qian", "Kong", "Fu", "Ma",
-})  # fmt: skip
-"""Family-name-first names ("Zhang Wei", "Li Ming") are also matched by their first token."""
+SPEAKERS_PATH = Path(__file__).resolve().parent / "data" / "speakers.yaml"
+
+
+class _SpeakerWords(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int
+    generic_words: frozenset[str]
+    family_name_first: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _speaker_words() -> _SpeakerWords:
+    """What a speaker's last word may be without naming anyone, and the family names written first."""
+    return load_yaml_model(SPEAKERS_PATH, _SpeakerWords, "the speaker words")
 
 
 def _name_variants(speaker: str) -> tuple[list[str], list[str]]:
@@ -317,9 +323,10 @@ def _name_variants(speaker: str) -> tuple[list[str], list[str]]:
     if rest and len(rest) < len(tokens):
         phrases.append(" ".join(rest))
     singles: list[str] = []
-    if len(tokens) > 1 and len(tokens[-1]) > 1 and tokens[-1].lower() not in _GENERIC_WORDS:
+    words = _speaker_words()
+    if len(tokens) > 1 and len(tokens[-1]) > 1 and tokens[-1].lower() not in words.generic_words:
         singles.append(tokens[-1])
-    if 2 <= len(tokens) <= 3 and tokens[0] in _CHINESE_SURNAMES:
+    if 2 <= len(tokens) <= 3 and tokens[0] in words.family_name_first:  # "Zhang Wei": also by "Zhang"
         singles.append(tokens[0])
     return [p for p in phrases if p], singles
 

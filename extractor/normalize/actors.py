@@ -27,9 +27,9 @@ An alias that the data gives to two actors is ambiguous: it matches neither.
 
 `check_title` flags ``title_contradicts_office`` when a written title names an
 office class (foreign minister / secretary of state, defence minister /
-secretary, president, prime minister, national security adviser, treasury,
-commerce, public security, director of the Central Foreign Affairs Commission
-office) that the actor did not hold on that day, or names another country.
+secretary, president, prime minister, ...: the classes and their patterns are
+data, ``extractor/data/titles.yaml``) that the actor did not hold on that day,
+or names another country.
 Deputy, vice, assistant, spokesperson, envoy, ambassador, nominee and
 "-designate"/"-elect" titles are never judged; "former" titles (and a bare
 "President", an honorific former presidents keep) are judged against all
@@ -57,6 +57,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from rapidfuzz import fuzz, process
 
 from extractor.errors import InputError
+from extractor.normalize.titles import default_title_rules
 from schemas.records import ActorRef, Flag, FlagCode
 
 __all__ = [
@@ -140,23 +141,6 @@ _POSSESSIVE = re.compile(r"['’‘`´]s\b")
 _JOINERS = re.compile(r"['’‘`´.\u00ad\u2010-]")
 _NON_WORD = re.compile(r"[\W_]+")
 
-_COUNTRY_WORDS: dict[str, str] = {
-    "us": "USA", "usa": "USA", "american": "USA", "america": "USA", "united states": "USA",
-    "china": "CHN", "chinese": "CHN", "prc": "CHN", "peoples republic of china": "CHN",
-    "russia": "RUS", "russian": "RUS", "russian federation": "RUS",
-    "india": "IND", "indian": "IND", "japan": "JPN", "japanese": "JPN",
-}  # fmt: skip
-_COUNTRY_TOKENS = frozenset(" ".join(_COUNTRY_WORDS).split()) | {"the", "of"}
-_TITLE_TOKENS = _COUNTRY_TOKENS | frozenset({
-    "mr", "mrs", "ms", "miss", "dr", "sir", "madam", "former", "then", "acting", "ex", "secretary", "minister",
-    "ministers", "president", "vice", "premier", "prime", "foreign", "defense", "defence", "war", "national",
-    "security", "state", "states", "for", "affairs", "general", "gen", "admiral", "adm", "ambassador", "envoy",
-    "special", "presidential", "climate", "spokesperson", "spokesman", "spokeswoman", "principal", "deputy",
-    "assistant", "under", "undersecretary", "director", "chairman", "chair", "senator", "sen", "governor",
-    "commerce", "treasury", "public", "chief", "counselor", "councilor", "adviser", "advisor", "top", "diplomat",
-    "central", "commission", "office",
-})  # fmt: skip
-_SUFFIX_TOKENS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def normalize_name(text: str) -> str:
@@ -171,7 +155,7 @@ def _strip_leading(key: str, drop: frozenset[str]) -> str:
     tokens = key.split()
     while tokens and tokens[0] in drop:
         tokens.pop(0)
-    while len(tokens) > 1 and tokens[-1] in _SUFFIX_TOKENS:
+    while len(tokens) > 1 and tokens[-1] in default_title_rules().suffix_tokens:
         tokens.pop()
     return " ".join(tokens)
 
@@ -180,10 +164,11 @@ def _strip_leading(key: str, drop: frozenset[str]) -> str:
 def _candidates(name: str) -> tuple[str, ...]:
     """Lookup keys for a name as written, most literal first (memoised: every record resolves its names)."""
     full = normalize_name(name)
-    keys = [full, _strip_leading(full, _COUNTRY_TOKENS), _strip_leading(full, _TITLE_TOKENS)]
+    rules = default_title_rules()
+    keys = [full, _strip_leading(full, rules.country_tokens), _strip_leading(full, rules.title_tokens)]
     head = re.split(r"[,(;]", name, maxsplit=1)[0]
     if head != name:
-        keys.append(_strip_leading(normalize_name(head), _TITLE_TOKENS))
+        keys.append(_strip_leading(normalize_name(head), rules.title_tokens))
     return tuple(dict.fromkeys(key for key in keys if key))
 
 
@@ -203,38 +188,6 @@ def _tokens_compatible(query: str, alias: str) -> bool:
 
 # ---------------------------------------------------------------- titles and offices
 
-_QUALIFIER = re.compile(
-    r"\b(deputy|vice|assistant|under|undersecretary|spokes\w*|envoy|ambassador|aide|advis[eo]rs? to|nominee"
-    r"|designate|elect|incoming|candidate|shadow|counterpart|chief of staff)\b"
-)
-_FORMER = re.compile(r"\b(former|ex)\b")
-_PRESIDENCY = re.compile(
-    r"(?:(?:former|ex|then|acting|the)\s)*(?:(?:us|usa|american|chinese|prc|russian|indian|japanese)\s)?president"
-    r"(?: of (?:the )?(?:united states(?: of america)?|peoples? republic of china|china|russia|russian federation"
-    r"|india|japan))?"
-)
-_ROLE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "foreign minister": re.compile(
-        r"\bforeign (minister|secretary)s?\b|\bministers? (of|for) foreign affairs\b|\bforeign affairs minister\b"
-        r"|\bsecretary of state\b(?! for)|\bsecretary of state for foreign\b"
-    ),
-    "defence minister": re.compile(
-        r"\b(defen[cs]e|war) (minister|secretary)s?\b|\bministers? (of|for) (national )?defen[cs]e\b"
-        r"|\bsecretary (of|for) (defen[cs]e|war)\b|\bsecretary of state for defen[cs]e\b"
-    ),
-    "head of government": re.compile(r"\bprime minister\b|\bpremier\b"),
-    "national security adviser": re.compile(r"\bnational security advis[eo]r\b"),
-    "treasury/finance minister": re.compile(
-        r"\btreasury secretary\b|\bsecretary of (the )?treasury\b|\bfinance minister\b|\bminister of finance\b"
-    ),
-    "commerce minister": re.compile(r"\bcommerce (secretary|minister)\b|\b(secretary|minister) of commerce\b"),
-    "public security minister": re.compile(r"\bpublic security minister\b|\bminister of public security\b"),
-    "director of the Central Foreign Affairs Commission office": re.compile(
-        r"\bcentral foreign affairs (commission|office)\b"
-    ),
-}
-
-
 def _title_text(title: str) -> str:
     return normalize_name(re.sub(r"[-‐–—]", " ", title))
 
@@ -242,16 +195,17 @@ def _title_text(title: str) -> str:
 def office_roles(title: str) -> frozenset[str]:
     """Office classes a title names ("UK Foreign Secretary" → {"foreign minister"}); empty when unsure."""
     text = _title_text(title)
-    if not text or _QUALIFIER.search(text):
+    rules = default_title_rules()
+    if not text or rules.qualifier.search(text):
         return frozenset()
-    roles = {role for role, pattern in _ROLE_PATTERNS.items() if pattern.search(text)}
-    if _PRESIDENCY.fullmatch(text):
+    roles = {role for role, pattern in rules.roles.items() if pattern.search(text)}
+    if rules.presidency.fullmatch(text):
         roles.add("head of state")
     return frozenset(roles)
 
 
 def _title_country(text: str) -> str | None:
-    found = {code for word, code in _COUNTRY_WORDS.items() if re.search(rf"\b{word}\b", text)}
+    found = {code for word, code in default_title_rules().country_words.items() if re.search(rf"\b{word}\b", text)}
     return found.pop() if len(found) == 1 else None
 
 
@@ -268,7 +222,7 @@ def _parse_title(title: str) -> _TitleClaim | None:
         return None
     text = _title_text(title)
     # A bare "President" is also the honorific former presidents keep: judge it as "former".
-    former = bool(_FORMER.search(text)) or text == "president"
+    former = bool(default_title_rules().former.search(text)) or text == "president"
     return _TitleClaim(roles=roles, country=_title_country(text), former=former)
 
 
