@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from extractor.batch import BatchReport, extract_articles, tables
+from extractor.batch import extract_articles, tables
 from extractor.config import Settings
 from extractor.corpus import load_corpus
 from extractor.llm.replay import cassette
@@ -30,14 +30,13 @@ def main() -> None:
         base_url="http://127.0.0.1:9/v1", model=get_spec(DEFAULT_LOCAL_MODEL).identity(), backend="llama_cpp",
         use_cache=False, max_transport_retries=0,
     )  # fmt: skip
-    articles, _ = load_corpus([ROOT / "corpus"])
+    articles, skipped = load_corpus([ROOT / "corpus"])
     outcomes = []
     for article in articles:
         name = Path(article.source).name
         with cassette(CASSETTES / f"test_seed_article[{name}].yaml", record=False):
             outcomes.extend(extract_articles([article], settings)[0])
-    report = BatchReport(outcomes, [], 0.0, settings.model or "")
-    for path in write_outputs(args.out, tables(report)):
+    for path in write_outputs(args.out, tables(outcomes, skipped)):
         print(path)
 
 
