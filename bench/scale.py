@@ -231,7 +231,9 @@ def warm_run(
 
 def format_table(results: dict[str, Any]) -> str:
     lines = [f"load average at start {results['load_start']}, at end {results['load_end']}; "
-             f"{results['cpus']} CPUs; total {results['total_s']:.0f} s", "",
+             f"{results['cpus']} CPUs; total {results['total_s']:.0f} s; CPU probe (a fixed Python loop, "
+             f"lower is faster) {results['cpu_probe_ms_start']:.0f} ms at start, "
+             f"{results['cpu_probe_ms_end']:.0f} ms at end", "",
              "| engine | N | C | L (s) | calls | max calls/article | ideal (s) | tool (s) | tool/ideal "
              "| bare client (s) | bare/ideal | tool/bare | tool CPU (s) | server CPU (s) |",
              "|---" * 14 + "|"]  # fmt: skip
@@ -286,6 +288,17 @@ def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def cpu_probe_ms(repeats: int = 5) -> float:
+    """Milliseconds for a fixed pure-Python loop (best of `repeats`): how fast this machine's cores are right now.
+    On shared cores it drifts by tens of percent within an hour, and the tool's ratios drift with it."""
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        sum(i * i for i in range(1_000_000))
+        best = min(best, time.perf_counter() - started)
+    return 1000 * best
+
+
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     grid = [tuple(int(x) for x in cell.split("x")) for cell in args.grid.split(",") if cell]
@@ -295,6 +308,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     print(f"writing synthetic corpora up to {largest} articles ...", file=sys.stderr, flush=True)
     corpus = {n: write_corpus(corpora / f"synthetic-{n}.jsonl", n) for n in sorted({n for n, _ in grid} | set(sizes))}
     results: dict[str, Any] = {"load_start": _load(), "cpus": os.cpu_count(), "grid": [], "rss": []}
+    results["cpu_probe_ms_start"] = cpu_probe_ms()
     results["fill_concurrency"] = args.fill_concurrency
     # A fixed port keeps the endpoint, hence every cache key, the same across invocations (--rss-cache).
     with FakeOpenAIServer(FaultPlan(), port=args.port) as server, tempfile.TemporaryDirectory(dir=args.work) as tmp:
@@ -343,6 +357,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                     row = warm_run(server, corpus[n], shared, args.fill_concurrency, time_cache=False, events=events)
                     results["rss"].append(row)
     results["load_end"] = _load()
+    results["cpu_probe_ms_end"] = cpu_probe_ms()
     results["total_s"] = time.perf_counter() - started
     return results
 
