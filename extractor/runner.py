@@ -131,7 +131,7 @@ def articles_in_progress(concurrency: int) -> int:
     order: a llama.cpp server keeps one article's story in its prompt cache between that article's
     questions, and a second article interleaved would evict it.
     """
-    return concurrency if concurrency <= 1 else ARTICLES_PER_SLOT * concurrency
+    return 1 if concurrency <= 1 else ARTICLES_PER_SLOT * concurrency
 
 
 def limit_malloc_arenas(arenas: int = 2) -> None:

@@ -103,28 +103,25 @@ class _Text(Protocol):
     def text(self) -> str: ...
 
 
-class LinkedStatement(Protocol):
+class _LinkedRecord(Protocol):
     @property
     def id(self) -> str: ...
     @property
     def article_id(self) -> str: ...
+    @property
+    def evidence(self) -> Sequence[_Text]: ...
+
+
+class LinkedStatement(_LinkedRecord, Protocol):
     @property
     def meeting_id(self) -> str | None: ...
     @property
     def speaker(self) -> _Named: ...
-    @property
-    def evidence(self) -> Sequence[_Text]: ...
 
 
-class LinkedPosition(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def article_id(self) -> str: ...
+class LinkedPosition(_LinkedRecord, Protocol):
     @property
     def holder(self) -> _Named: ...
-    @property
-    def evidence(self) -> Sequence[_Text]: ...
 
 
 class _Slim(BaseModel):
@@ -164,7 +161,7 @@ def _actor(ref: _Named) -> str:
     return (ref.actor_id or ref.canonical_name or ref.name_as_written).casefold()
 
 
-def _spans(record: LinkedStatement | LinkedPosition) -> set[tuple[str, str]]:
+def _spans(record: _LinkedRecord) -> set[tuple[str, str]]:
     return {(record.article_id, span.text) for span in record.evidence}
 
 
