@@ -214,7 +214,7 @@ def code_statement(
         if p.article_id == record.article_id and _actor_key(p.holder) == _actor_key(record.speaker)
         and evidence & {span.text for span in p.evidence}
     ]  # fmt: skip
-    found = {p.position.stance: table.make(p.position.stance) for p in same}
+    found = {stance: table.make(stance) for stance in dict.fromkeys(p.position.stance for p in same)}
     cameo = {c.cameo if c is not None else None for c in found.values()}
     codes = next(iter(found.values()), None)
     if len(cameo) != 1 or codes is None:

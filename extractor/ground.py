@@ -331,6 +331,7 @@ def _name_variants(speaker: str) -> tuple[list[str], list[str]]:
     return [p for p in phrases if p], singles
 
 
+@lru_cache(maxsize=1024)  # an article's statements ask it of the same text, mostly for the same few speakers
 def speaker_named(speaker: str, text: str) -> bool:
     """True if the speaker, its surname/last token, or its institution name occurs in `text`.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractor.annotate.attribute import attribute_by_rule, named_in, sentence_speaker
 from extractor.annotate.preannotate import Actor, Annotated, country_name
@@ -221,12 +222,17 @@ def paraphrases(story: Annotated) -> list[Statement]:
 def stance_of(sentence: str) -> list[tuple[Issue, Stance]]:
     """(issue, stance) pairs a sentence states, by the stance and issue words of the vocabulary; a stance on
     nothing the vocabulary names is on `other` (codebook §7.4: relations, dialogue and the like)."""
+    return list(_stance_of(sentence))
+
+
+@lru_cache(maxsize=1024)  # a sentence is asked about once for each statement it carries
+def _stance_of(sentence: str) -> tuple[tuple[Issue, Stance], ...]:
     vocab = default_vocabulary()
     stance = next((Stance(name) for name, pattern in vocab.stance_words if pattern.search(sentence)), None)
     if stance is None:
-        return []
+        return ()
     issues = [Issue(name) for name, pattern in vocab.issue_words if pattern.search(sentence)] or [Issue.other]
-    return [(issue, stance) for issue in issues[:MAX_ISSUES_PER_SENTENCE]]
+    return tuple((issue, stance) for issue in issues[:MAX_ISSUES_PER_SENTENCE])
 
 
 def positions(found_statements: list[Statement]) -> list[Position]:

@@ -9,9 +9,11 @@ quotations these rules leave open are asked of the model.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeVar
 
 from extractor.annotate.preannotate import Actor, Annotated, Quotation
@@ -54,11 +56,16 @@ def _mentions(text: str, story: Annotated) -> list[tuple[int, Actor]]:
     goes to the one the story names first. Memoised per story and text."""
     key = ("mentions", text)
     if (found := story.memo.get(key)) is None:
-        finder = story.memo.get("finder")
-        if finder is None:
-            finder = story.memo["finder"] = _MentionFinder.of(story.actors)
+        finder = _finder(story)
         found = story.memo[key] = finder.mentions(text) if finder.pattern is not None else _scan_each_form(text, story)
     return list(found)
+
+
+def _finder(story: Annotated) -> _MentionFinder:
+    finder: _MentionFinder | None = story.memo.get("finder")
+    if finder is None:
+        finder = story.memo["finder"] = _MentionFinder.of(story.actors)
+    return finder
 
 
 def _scan_each_form(text: str, story: Annotated) -> list[tuple[int, Actor]]:
@@ -101,17 +108,28 @@ class _MentionFinder:
         alternatives = "|".join(re.escape(f) for f in sorted(owners, key=len, reverse=True))
         return cls(re.compile(rf"(?<!\w)(?=({alternatives})(?!\w))"), owners)
 
+    @cached_property
+    def longest(self) -> int:
+        return max(map(len, self.owners), default=0)
+
     def mentions(self, text: str) -> list[tuple[int, Actor]]:
+        return [(start, actor) for start, _, actor in self.scan(text)]
+
+    def scan(self, text: str, pos: int = 0, endpos: int | None = None, covered: int = -1) -> list[_Mention]:
+        """(start, end, actor) of the mentions in `text[pos:endpos]` read as if the text ended at `endpos`,
+        skipping those that start before `covered` (the end of an earlier mention)."""
         assert self.pattern is not None
-        found: list[tuple[int, Actor]] = []
-        covered = -1
-        for match in self.pattern.finditer(text):
+        found: list[_Mention] = []
+        for match in self.pattern.finditer(text, pos, len(text) if endpos is None else endpos):
             start = match.start()
             if start >= covered:
                 form = match.group(1)
-                found.append((start, self.owners[form]))
                 covered = start + len(form)
+                found.append((start, covered, self.owners[form]))
         return found
+
+
+_Mention = tuple[int, int, Actor]
 
 
 def _overlaps_itself(form: str) -> bool:
@@ -134,11 +152,34 @@ def named_in(story: Annotated, number: int) -> list[str]:
 
 
 def _lastperson_before(story: Annotated, offset: int) -> Actor | None:
-    best: tuple[int, Actor] | None = None
-    for position, actor in _mentions(story.text[:offset], story):
-        if actor.kind == "person" and (best is None or position > best[0]):
-            best = (position, actor)
-    return best[1] if best else None
+    """The person named last in `story.text[:offset]`, as a scan of that prefix would find them.
+
+    A match at a position more than the longest form before `offset` reads only characters before it, so
+    there the prefix has the mentions of the whole text (scanned once per story); only the last stretch is
+    scanned again, as if the text ended at `offset`."""
+    finder = _finder(story)
+    if finder.pattern is None:
+        return _last_person(_scan_each_form(story.text[:offset], story))
+    whole, last_person = _whole_text_mentions(story, finder)
+    safe = max(0, offset - finder.longest)
+    kept = bisect.bisect_left(whole, safe, key=lambda mention: mention[0])
+    tail = finder.scan(story.text, safe, offset, whole[kept - 1][1] if kept else -1)
+    return _last_person([(start, actor) for start, _, actor in tail]) or last_person[kept]
+
+
+def _whole_text_mentions(story: Annotated, finder: _MentionFinder) -> tuple[list[_Mention], list[Actor | None]]:
+    """The mentions of the whole text, and for each k the person named last among the first k of them."""
+    if (found := story.memo.get("whole_text")) is None:
+        whole = finder.scan(story.text)
+        last_person: list[Actor | None] = [None]
+        for _, _, actor in whole:
+            last_person.append(actor if actor.kind == "person" else last_person[-1])
+        found = story.memo["whole_text"] = (whole, last_person)
+    return found
+
+
+def _last_person(mentions: list[tuple[int, Actor]]) -> Actor | None:
+    return next((actor for _, actor in reversed(mentions) if actor.kind == "person"), None)
 
 
 _TAIL_GAP = re.compile(r"^[\s,.;:!?\"“”‘’'—–-]*")
@@ -204,25 +245,34 @@ def _memoised(story: Annotated, key: tuple[Any, ...], vocab: Vocabulary, compute
 
 
 def _sentence_speaker(story: Annotated, number: int, vocab: Vocabulary, previous: str | None) -> str | None:
-    text = _outside_quotes(story, number)
-    verbs = [m.start() for m in vocab.speech.finditer(text)]
+    text, verbs = _memoised(story, ("verbs", number), vocab, lambda: _speech_verbs(story, number, vocab))
     if not verbs:
         return None
-    he = previous or person_before(story, story.sentences[number - 1].start)
     mentions = [(p, a.name, a.kind == "person") for p, a in _mentions(text, story)]
-    mentions += [(m.start(), he, True) for m in _PRONOUN.finditer(text) if he is not None]
-    near = [(p > v, not person, _distance(text, p, v), name) for p, name, person in mentions for v in verbs]
-    near = [n for n in near if n[2] <= NEAR_CHARS]
-    return min(near)[3] if near else None
+    pronouns = [m.start() for m in _PRONOUN.finditer(text)]
+    he = (previous or person_before(story, story.sentences[number - 1].start)) if pronouns else None
+    mentions += [(p, he, True) for p in pronouns if he is not None]
+    best: tuple[bool, bool, int, str] | None = None
+    for position, name, person in mentions:
+        opens = _opens(text, position)
+        for verb in verbs:
+            distance = 0 if opens and position < verb <= position + SUBJECT_REACH else abs(position - verb)
+            if distance <= NEAR_CHARS:
+                candidate = (position > verb, not person, distance, name)
+                best = candidate if best is None or candidate < best else best
+    return best[3] if best else None
 
 
-def _distance(text: str, mention: int, verb: int) -> int:
-    """Characters between a mention and a verb; 0 for the subject that opens the sentence ("Smith, a professor
-    at a university far away, said"), whose appositive may be long."""
-    opens = not text[:mention].strip(" \"“”‘’'—–-")
-    if opens and mention < verb <= mention + SUBJECT_REACH:
-        return 0
-    return abs(mention - verb)
+def _speech_verbs(story: Annotated, number: int, vocab: Vocabulary) -> tuple[str, list[int]]:
+    """The sentence with its quotations blanked, and where its verbs of saying start."""
+    text = _outside_quotes(story, number)
+    return text, [m.start() for m in vocab.speech.finditer(text)]
+
+
+def _opens(text: str, mention: int) -> bool:
+    """True for the subject that opens the sentence ("Smith, a professor at a university far away, said"): its
+    distance to the verb counts as 0 up to SUBJECT_REACH, since an appositive may be long."""
+    return not text[:mention].strip(" \"“”‘’'—–-")
 
 
 _OPENING_PRONOUN = re.compile(r"^\W*(?:he|she)\b", re.I)

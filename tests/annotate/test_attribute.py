@@ -69,3 +69,34 @@ def test_rules_are_computed_once_per_story(story: Annotated) -> None:
     first[99] = "changed by a caller"
     assert attribute_by_rule(story) == {k: v for k, v in first.items() if k != 99}
     assert ("by_rule",) in story.memo
+
+
+def _last_person_by_prefix_scan(story: Annotated, offset: int) -> Actor | None:
+    """The reference: scan the prefix itself, as the rules did before they reused the whole text's scan (one
+    scan, which finds what scanning form by form does: the test above)."""
+    finder, prefix = _MentionFinder.of(story.actors), story.text[:offset]
+    found = finder.mentions(prefix) if finder.pattern is not None else _scan_each_form(prefix, story)
+    return next((a for _, a in reversed(found) if a.kind == "person"), None)
+
+
+def test_the_last_person_before_an_offset_is_what_a_scan_of_the_prefix_finds(corpus_dir: Path) -> None:
+    articles, _ = load_corpus([corpus_dir, corpus_dir / "dev" / "voa_dev.jsonl"])
+    checked = 0
+    for article in articles:
+        story = preannotate(article.text)
+        # every offset near a mention (where a form may be cut off) and every sentence start
+        near = {s + d for s, _ in attribute._mentions(story.text, story) for d in range(-1, 8)}
+        for offset in sorted({s.start for s in story.sentences} | near):
+            if 0 <= offset <= len(story.text):
+                assert attribute._lastperson_before(story, offset) == _last_person_by_prefix_scan(story, offset)
+                checked += 1
+    assert checked > 1000
+
+
+def test_a_name_cut_off_by_the_offset_counts_as_what_is_left_of_it() -> None:
+    # "Li Wen" cut after "Li" reads as "Li", a form the story gives first to another person.
+    li, wen = Actor("Li Qiang", "person", forms={"Li"}), Actor("Li Wen", "person")
+    story = Annotated("Li Wen spoke. Then Li Wen left.", [], [], [li, wen])
+    cut = story.text.rindex("Wen") - 1
+    assert attribute._lastperson_before(story, cut) == li == _last_person_by_prefix_scan(story, cut)
+    assert attribute._lastperson_before(story, len(story.text)) == wen
