@@ -68,9 +68,10 @@ def tool_worker(args: argparse.Namespace) -> None:
     if args.no_memo:  # what a warm rerun costs without the article memo: every article re-derived from cached answers
         extractor.batch.memo_for = lambda client, plan: None  # type: ignore[attr-defined]
 
+    engine, _, workers = args.engine.partition(":")  # "processes:3": three worker processes
     settings = settings_from_env().with_overrides(
         base_url=args.base_url, model=MODEL, backend=BACKEND, concurrency=args.concurrency, cache_dir=args.cache,
-        engine=args.engine,
+        engine=engine, workers=int(workers) if workers else None,
     )
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
@@ -381,7 +382,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--grid", default="200x32,200x8,2000x32,2000x8", help="NxC cells, comma-separated")
     parser.add_argument("--latency", type=float, default=0.5)
-    parser.add_argument("--engines", default="local,processes", help="engines of the grid, comma-separated")
+    parser.add_argument("--engines", default="local,processes",
+                        help="engines of the grid, comma-separated; processes:K for K worker processes")
     parser.add_argument("--sizes", default="200,2000,10000", help="corpus sizes for peak RSS (warm runs)")
     parser.add_argument("--fill-concurrency", type=int, default=8, help="concurrency of the RSS runs")
     parser.add_argument("--work", type=Path, default=None, help="where caches go (default: the temp dir)")

@@ -260,7 +260,7 @@ def _stream(
     if settings.engine == "processes":
         from extractor.engines.processes import run_stream_processes
 
-        return run_stream_processes(articles, settings, plan, stop, workers, memo.get if memo is not None else None)
+        return run_stream_processes(articles, settings, plan, stop, workers, memo, client)
     if settings.engine != "local":
         return _engine_stream(articles, settings, plan, stop)
     return run_stream(

@@ -65,7 +65,7 @@ class LLMClient:
     answered: bool = False  # the endpoint has answered at least once (refused before that = nothing listens)
     unreachable: bool = False  # refused before it ever answered: the run should stop, not fail every article
     answers: AnswerSource | None = None
-    slots: threading.Semaphore | None = None
+    slots: contextlib.AbstractContextManager[Any] | None = None  # a semaphore; across processes for --engine processes
     _sdk: openai.OpenAI | None = field(default=None, repr=False)
     _connect_error: ExtractorError | None = field(default=None, repr=False)
     _closed: bool = field(default=False, repr=False)
