@@ -4,6 +4,8 @@ import logging
 import pickle
 import sqlite3
 import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -110,3 +112,17 @@ def test_the_cap_comes_from_the_environment(tmp_path: Path) -> None:
     assert settings_from_env({}).cache_max_bytes is None
     with pytest.raises(ConfigError, match="EXTRACTOR_CACHE_MAX_GB='lots'"):
         settings_from_env({"EXTRACTOR_CACHE_MAX_GB": "lots"})
+
+
+def test_writers_of_one_process_take_turns_and_every_row_lands(tmp_path: Path) -> None:
+    cache = ResponseCache(tmp_path)
+    with cache._write:  # a writer is busy: another thread's put waits for it, not in SQLite's busy handler
+        waiting = threading.Thread(target=cache.put, args=("k", {"v": 1}))
+        waiting.start()
+        waiting.join(0.2)
+        assert waiting.is_alive()
+    waiting.join(5)
+    assert cache.get("k") == {"v": 1}
+    with ThreadPoolExecutor(32) as pool:
+        list(pool.map(lambda i: cache.put(f"k{i}", {"v": i}), range(320)))
+    assert all(cache.get(f"k{i}") == {"v": i} for i in range(320))
