@@ -46,6 +46,22 @@ class Entry:
 
 
 @dataclass
+class StoredEntry:
+    """An entry as read back for the final files: per file, its lines as bytes, newlines included."""
+
+    article_id: str
+    ok: bool
+    lines: dict[str, bytes]
+
+    @classmethod
+    def of(cls, entry: Entry) -> StoredEntry:
+        lines = {OUTPUT_FILES[0]: f"{entry.article}\n".encode()}
+        for name in RECORD_FILES:
+            lines[name] = "".join(f"{line}\n" for line in entry.records.get(name, [])).encode()
+        return cls(entry.article_id, entry.ok, lines)
+
+
+@dataclass
 class MergeNote:
     kept_earlier: int = 0  # articles that failed or were not reached now, kept from the earlier output
     dropped_earlier: int = 0  # articles of the earlier output that are not in this run's input
@@ -85,20 +101,19 @@ class Journal:
             os.fsync(self._handle.fileno())
             self._synced = time.monotonic()
 
-    def entries(self) -> Iterator[Entry]:
+    def entries(self) -> Iterator[StoredEntry]:
+        """In input order, as bytes: the final files are copies of these lines, not re-encoded."""
         self._handle.flush()
-        with self.path.open(encoding="utf-8", newline="\n") as reader:
+        with self.path.open("rb") as reader:
             for offset in self._offsets:
                 if offset < 0:
                     continue
-                reader.seek(offset)
+                reader.seek(offset)  # a byte offset: tell() of a text file being written is one
                 header = json.loads(reader.readline())
-                article = reader.readline().rstrip("\n")
-                records = {
-                    name: [reader.readline().rstrip("\n") for _ in range(count)]
-                    for name, count in zip(RECORD_FILES, header["n"], strict=True)
-                }
-                yield Entry(header["i"], header["id"], header["ok"], article, records)
+                lines = {OUTPUT_FILES[0]: reader.readline()}
+                for name, count in zip(RECORD_FILES, header["n"], strict=True):
+                    lines[name] = b"".join(reader.readline() for _ in range(count))
+                yield StoredEntry(header["id"], header["ok"], lines)
 
     @property
     def empty(self) -> bool:
@@ -178,12 +193,12 @@ def locked(out_dir: Path) -> Iterator[None]:
         handle.close()
 
 
-def earlier_rows(out_dir: Path, wanted: set[str]) -> dict[str, Entry]:
+def earlier_rows(out_dir: Path, wanted: set[str]) -> dict[str, StoredEntry]:
     """The earlier output's ok rows for the articles in `wanted` (by article id); reads only what it keeps."""
     kept: dict[str, Entry] = {}
     articles = out_dir / OUTPUT_FILES[0]
     if not wanted or not articles.is_file():
-        return kept
+        return {}
     for line in _lines(articles):
         row = json.loads(line)
         if row.get("id") in wanted and row.get("status") == "ok":
@@ -195,7 +210,7 @@ def earlier_rows(out_dir: Path, wanted: set[str]) -> dict[str, Entry]:
                 article_id = json.loads(line).get("article_id")
                 if article_id in kept:
                     kept[article_id].records[name].append(line)
-    return kept
+    return {article_id: StoredEntry.of(entry) for article_id, entry in kept.items()}
 
 
 def earlier_article_ids(out_dir: Path) -> Iterator[str]:
@@ -226,12 +241,10 @@ def write_final(out_dir: Path, journal: Journal, trailing: list[str]) -> tuple[l
         for entry in journal.entries():
             if not entry.ok and entry.article_id in earlier:
                 entry, note.kept_earlier = earlier[entry.article_id], note.kept_earlier + 1
-            writers[OUTPUT_FILES[0]].write(entry.article)
-            for name in RECORD_FILES:
-                for line in entry.records.get(name, []):
-                    writers[name].write(line)
+            for name, lines in entry.lines.items():
+                writers[name].write(lines)
         for line in trailing:
-            writers[OUTPUT_FILES[0]].write(line)
+            writers[OUTPUT_FILES[0]].write(f"{line}\n".encode())
         for writer in writers.values():
             writer.commit()
     except OSError as exc:
@@ -247,10 +260,10 @@ class _AtomicFile:
         self.path = path
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         self.tmp = Path(tmp)
-        self.handle: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        self.handle: IO[bytes] = os.fdopen(fd, "wb")
 
-    def write(self, line: str) -> None:
-        self.handle.write(line + "\n")
+    def write(self, lines: bytes) -> None:
+        self.handle.write(lines)
 
     def commit(self) -> None:
         self.handle.flush()

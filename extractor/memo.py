@@ -36,7 +36,7 @@ from extractor.llm.seam import LLMClient
 from extractor.pipeline import FinishedArticle, RunPlan, process_article
 from schemas import Article, ArticleResult, ArticleStatus, Usage
 
-KEY_PREFIX = "memo:v2:"
+KEY_PREFIX = "memo:v3:"
 RECORD_FILES = ("meetings.jsonl", "statements.jsonl", "positions.jsonl")  # the keys of FinishedArticle.records
 
 
@@ -57,20 +57,30 @@ class ArticleMemo:
         if entry is None:
             return None
         try:
-            unpacked = json.loads(zlib.decompress(base64.b64decode(entry["z"])))
-            result = ArticleResult.model_validate_json(unpacked["article"])
-            records = {name: list(unpacked["records"][name]) for name in RECORD_FILES}
+            lines = zlib.decompress(base64.b64decode(entry["z"])).decode("utf-8").split("\n")
+            counts = [int(n) for n in json.loads(lines[0])]
+            if len(counts) != len(RECORD_FILES) or len(lines) != 2 + sum(counts):
+                return None
+            result = ArticleResult.model_validate_json(lines[1])
         except (KeyError, TypeError, ValueError, zlib.error):
             return None  # an entry of another shape: recompute (the cache's own damage handling logs rows)
+        records: dict[str, list[str]] = {}
+        start = 2
+        for name, count in zip(RECORD_FILES, counts, strict=True):
+            records[name], start = lines[start : start + count], start + count
         return FinishedArticle(self._as_cache_hit(result), records)
 
     def put(self, article: Article, finished: FinishedArticle) -> None:
         if finished.result.status is not ArticleStatus.ok:
             return  # failures are tried again next run
-        lines = json.dumps({"article": finished.result.model_dump_json(), "records": finished.records})
+        # The lines as they go into the files (a JSON line has no raw newline), after their counts and the
+        # result: read back by splitting, where JSON strings holding JSON lines took twice as long to decode.
         # Compressed: record lines repeat themselves (keys, provenance), and a row this small stays inside SQLite
         # instead of becoming a file of its own.
-        packed = base64.b64encode(zlib.compress(lines.encode("utf-8"), 1)).decode("ascii")
+        parts = [finished.records.get(name, []) for name in RECORD_FILES]
+        counts = json.dumps([len(part) for part in parts])
+        text = "\n".join([counts, finished.result.model_dump_json(), *(line for part in parts for line in part)])
+        packed = base64.b64encode(zlib.compress(text.encode("utf-8"), 1)).decode("ascii")
         self._cache.put(self.key(article), {"z": packed})
 
     def _as_cache_hit(self, result: ArticleResult) -> ArticleResult:

@@ -68,3 +68,13 @@ def test_an_index_never_appended_leaves_no_row(tmp_path: Path) -> None:
         journal.append(_entry(3, "d", True))
         journal.append(_entry(1, "b", True))
         assert [e.article_id for e in journal.entries()] == ["b", "d"]
+
+
+def test_lines_with_multibyte_characters_are_copied_byte_for_byte(tmp_path: Path) -> None:
+    rows = [json.dumps({"id": a, "place": "Zürich — “talks” 北京"}, ensure_ascii=False) for a in "ab"]
+    with Journal(tmp_path) as journal:
+        journal.append(Entry(1, "b", True, rows[1], {"statements.jsonl": ["{\"t\": \"é\"}"]}))
+        journal.append(Entry(0, "a", True, rows[0], {"statements.jsonl": ["{\"t\": \"ü\"}", "{}"]}))
+        write_final(tmp_path, journal, ["{\"id\": \"ß\"}"])
+    assert (tmp_path / "articles.jsonl").read_bytes() == "\n".join([*rows, '{"id": "ß"}', ""]).encode()
+    assert (tmp_path / "statements.jsonl").read_text(encoding="utf-8") == '{"t": "ü"}\n{}\n{"t": "é"}\n'

@@ -3,7 +3,10 @@ to what decides an article's records (plan, article, code) misses it."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import json
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,3 +121,37 @@ def test_failed_articles_are_not_remembered(server: FakeOpenAIServer, tmp_path: 
     [article, _], _ = load_corpus(TWO_ARTICLES)
     memo.put(article, FinishedArticle(not_started_result(article, plan, "a budget")))
     assert memo.get(article) is None
+
+
+
+def _packed(text: str) -> dict[str, str]:
+    return {"z": base64.b64encode(zlib.compress(text.encode("utf-8"))).decode("ascii")}
+
+
+def test_an_entry_reads_back_line_for_line_and_one_that_does_not_add_up_is_a_miss(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    from extractor.corpus import load_corpus
+    from extractor.pipeline import not_started_result
+    from schemas import ArticleStatus
+
+    plan, memo = _plan_and_memo(server, tmp_path)
+    [article, _], _ = load_corpus(TWO_ARTICLES)
+    result = not_started_result(article, plan, "").model_copy(update={"status": ArticleStatus.ok, "error": None})
+    records = {
+        "meetings.jsonl": ['{"id": "m0", "place": "Zürich — “talks”"}'],
+        "statements.jsonl": ['{"id": "s0"}', '{"id": "s1", "text": "line\\nbreak"}'],
+        "positions.jsonl": [],
+    }
+    memo.put(article, FinishedArticle(result, records))
+    found = memo.get(article)
+    assert found is not None and found.records == records
+    assert found.result.status is ArticleStatus.ok
+    cache = memo._cache
+    for broken in (
+        "[1, 2, 0]\n" + result.model_dump_json() + "\n{}",  # fewer lines than the counts say
+        "[1, 1]\n" + result.model_dump_json() + "\n{}\n{}",  # counts for two files, not three
+        json.dumps({"article": result.model_dump_json(), "records": records}),  # the previous layout
+    ):
+        cache.put(memo.key(article), _packed(broken))
+        assert memo.get(article) is None, broken
