@@ -586,18 +586,20 @@ def _paragraph(starts: list[int], offset: int) -> int:
 
 def _find_clues(context: str, own: tuple[int, int] | None, published: dt.date | None) -> list[_Clue]:
     """Gap phrases, each paired with the nearest month-day anchor in its paragraph or the one before."""
+    found = [(m, relation) for pattern, relation in _gap_phrases() for m in pattern.finditer(context)]
+    if not found:  # the usual case: no anchors to look for
+        return []
     spans = _page_date_spans(context)
     anchors = [a for a in _find_anchors(context) if not _is_excluded(a, own, published)]
     anchors = [a for a in anchors if not any(start <= a.start < end for start, end in spans)]
     starts = _paragraph_starts(context)
     clues: list[_Clue] = []
-    for pattern, relation in _gap_phrases():
-        for m in pattern.finditer(context):
-            here = _paragraph(starts, m.start())
-            reachable = [a for a in anchors if here - 1 <= _paragraph(starts, a.start) <= here]
-            near = [(min(abs(a.end - m.start()), abs(a.start - m.end())), a) for a in reachable]
-            if near:
-                clues.append(_Clue(min(near, key=lambda pair: pair[0])[1], relation, m.group(0)))
+    for m, relation in found:
+        here = _paragraph(starts, m.start())
+        reachable = [a for a in anchors if here - 1 <= _paragraph(starts, a.start) <= here]
+        near = [(min(abs(a.end - m.start()), abs(a.start - m.end())), a) for a in reachable]
+        if near:
+            clues.append(_Clue(min(near, key=lambda pair: pair[0])[1], relation, m.group(0)))
     return clues
 
 
