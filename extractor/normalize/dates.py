@@ -810,7 +810,8 @@ def parse_publication_date(text: str) -> tuple[dt.date | None, str | None]:
         raw = dateline.group(0).strip()
         parsed = _dateparse(dateline["date"], None) if dateline["year"] else None
         return (parsed[0] if parsed else None), raw
-    if iso := _ISO_IN_TEXT_RE.search(head):
+    # Every ISO date has a hyphen and starts "19" or "20": most texts are ruled out without a regex scan.
+    if "-" in head and ("19" in head or "20" in head) and (iso := _ISO_IN_TEXT_RE.search(head)):
         found = _parse_iso(iso["iso"])
         if found is not None:
             return found[0], iso.group(0)

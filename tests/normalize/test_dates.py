@@ -361,6 +361,7 @@ def test_dateline_with_year_gives_date() -> None:
         ("Published on 14 April 2024 by staff\n\nText.", dt.date(2024, 4, 14)),
         ("Updated: 2024-04-14 | World\n", dt.date(2024, 4, 14)),
         ("Story\n2023-07-13T10:00 Jakarta\nText.", dt.date(2023, 7, 13)),
+        ("Archive\n1999-12-31 Text.", dt.date(1999, 12, 31)),
     ],
 )
 def test_publication_date_other_forms(text: str, expected: dt.date) -> None:
