@@ -17,11 +17,12 @@ import httpx2
 import openai
 
 from extractor.config import DEFAULT_OPENAI_MODEL, LOCAL_BACKEND, LOCAL_ENDPOINT_PREFIX, Settings
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, SchemaNotEnforcedError
 from extractor.llm.backends import get_backend, infer_backend
 from extractor.llm.cache import ResponseCache, open_or_warn
 from extractor.llm.local_server import (
     ServerInfo,
+    died_while_answering,
     ephemeral_server,
     launch,
     read_state,
@@ -164,7 +165,7 @@ def _local_client(settings: Settings, cache: ResponseCache | None) -> Iterator[L
                 ephemeral_server(local_weights_path(settings), identity, settings.cache_dir / "logs")
             )
             client = attempt.enter_context(sdk_client(info.base_url, None, timeout, settings.concurrency))
-            check_schema_enforced(client, get_backend(LOCAL_BACKEND), identity)
+            _self_test(client, info, identity)
             stack.push(attempt.pop_all())
         return client
 
@@ -185,6 +186,16 @@ def _local_client(settings: Settings, cache: ResponseCache | None) -> Iterator[L
             client.close()  # before the server stops: no half-open sockets left behind
 
 
+def _self_test(sdk: openai.OpenAI, info: ServerInfo, identity: str) -> None:
+    """The schema self-test of the embedded server; a server that died meanwhile is reported as such."""
+    try:
+        check_schema_enforced(sdk, get_backend(LOCAL_BACKEND), identity)
+    except SchemaNotEnforcedError:
+        if (died := died_while_answering(info)) is not None:
+            raise died from None
+        raise
+
+
 def _running_server(settings: Settings, identity: str) -> ServerInfo | None:
     info = read_state(state_file(settings))
     return info if info is not None and info.identity == identity else None
@@ -201,7 +212,7 @@ def start_persistent(settings: Settings) -> ServerInfo:
     info = launch(local_weights_path(settings), identity, settings.cache_dir / "logs", detached=True)
     try:
         with sdk_client(info.base_url, None, settings.timeout_s or LOCAL_TIMEOUT_S) as probe:
-            check_schema_enforced(probe, get_backend(LOCAL_BACKEND), identity)
+            _self_test(probe, info, identity)
     except BaseException:
         stop(info)
         raise

@@ -170,6 +170,24 @@ def _alive(pid: int) -> bool:
     return True
 
 
+# A build of llama.cpp for the common x86-64 instructions only (AVX2, FMA, F16C), not for everything the CPU says it
+# has: some virtual machines advertise AMX and then refuse it ("invalid opcode" in the kernel log).
+PORTABLE_REBUILD = (
+    'CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON" '
+    "pip install --force-reinstall --no-cache-dir --no-deps 'llama-cpp-python[server]==0.3.36'"
+)
+
+
+def died_while_answering(info: ServerInfo) -> LocalServerError | None:
+    """Why a server that came up no longer answers, if the reason is that it is gone."""
+    if _alive(info.pid):
+        return None
+    return LocalServerError(
+        f"the embedded llama.cpp server died on its first request (log: {info.log_path}); if `dmesg` shows "
+        f"'invalid opcode', llama.cpp was built for instructions this CPU refuses: rebuild it with {PORTABLE_REBUILD}"
+    )
+
+
 @contextlib.contextmanager
 def ephemeral_server(model_path: Path, identity: str, log_dir: Path) -> Iterator[ServerInfo]:
     info = launch(model_path, identity, log_dir, detached=False)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import ConfigError
-from extractor.llm.local_server import ServerInfo, read_state, write_state
+from extractor.llm.local_server import PORTABLE_REBUILD, ServerInfo, died_while_answering, read_state, write_state
 from extractor.llm.weights import WeightsSpec, ensure_weights, part_files
 
 
@@ -53,6 +53,18 @@ def test_state_of_a_dead_process_is_removed(tmp_path: Path) -> None:
     write_state(tmp_path / "s.json", ServerInfo(int(done.stdout), 9, "m.gguf", "id", "log"))
     assert read_state(tmp_path / "s.json") is None
     assert not (tmp_path / "s.json").exists()
+
+
+def test_a_server_that_died_is_named_with_its_log_and_the_portable_rebuild() -> None:
+    # A server killed by the CPU (SIGILL) on its first request, as llama.cpp built for AMX in a VM that refuses it.
+    crashed = subprocess.run([sys.executable, "-c", "import os, signal; print(os.getpid()); os.kill(os.getpid(), 4)"],
+                             capture_output=True, text=True)  # fmt: skip
+    assert crashed.returncode == -4
+    error = died_while_answering(ServerInfo(int(crashed.stdout), 9, "m.gguf", "id", "/logs/llama-server-9.log"))
+    assert error is not None
+    assert "died on its first request" in str(error) and "/logs/llama-server-9.log" in str(error)
+    assert PORTABLE_REBUILD in str(error)
+    assert died_while_answering(ServerInfo(os.getpid(), 9, "m.gguf", "id", "log")) is None  # alive: not this
 
 
 def test_missing_weight_packages_say_what_to_install() -> None:
