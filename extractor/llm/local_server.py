@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib.metadata
 import importlib.util
 import json
 import os
@@ -172,10 +173,19 @@ def _alive(pid: int) -> bool:
 
 # A build of llama.cpp for the common x86-64 instructions only (AVX2, FMA, F16C), not for everything the CPU says it
 # has: some virtual machines advertise AMX and then refuse it ("invalid opcode" in the kernel log).
-PORTABLE_REBUILD = (
-    'CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON" '
-    "pip install --force-reinstall --no-cache-dir --no-deps 'llama-cpp-python[server]==0.3.36'"
-)
+PORTABLE_CMAKE_ARGS = "-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+
+
+def portable_rebuild() -> str:
+    """The command that rebuilds the installed llama-cpp-python for those instructions only."""
+    try:
+        pin = f"=={importlib.metadata.version('llama-cpp-python')}"
+    except importlib.metadata.PackageNotFoundError:
+        pin = ""
+    return (
+        f'CMAKE_ARGS="{PORTABLE_CMAKE_ARGS}" pip install --force-reinstall --no-cache-dir --no-deps '
+        f"'llama-cpp-python[server]{pin}'"
+    )
 
 
 def died_while_answering(info: ServerInfo) -> LocalServerError | None:
@@ -184,7 +194,7 @@ def died_while_answering(info: ServerInfo) -> LocalServerError | None:
         return None
     return LocalServerError(
         f"the embedded llama.cpp server died on its first request (log: {info.log_path}); if `dmesg` shows "
-        f"'invalid opcode', llama.cpp was built for instructions this CPU refuses: rebuild it with {PORTABLE_REBUILD}"
+        f"'invalid opcode', llama.cpp was built for instructions this CPU refuses: rebuild it with {portable_rebuild()}"
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import ConfigError
-from extractor.llm.local_server import PORTABLE_REBUILD, ServerInfo, died_while_answering, read_state, write_state
+from extractor.llm.local_server import ServerInfo, died_while_answering, portable_rebuild, read_state, write_state
 from extractor.llm.weights import WeightsSpec, ensure_weights, part_files
 
 
@@ -63,7 +63,7 @@ def test_a_server_that_died_is_named_with_its_log_and_the_portable_rebuild() -> 
     error = died_while_answering(ServerInfo(int(crashed.stdout), 9, "m.gguf", "id", "/logs/llama-server-9.log"))
     assert error is not None
     assert "died on its first request" in str(error) and "/logs/llama-server-9.log" in str(error)
-    assert PORTABLE_REBUILD in str(error)
+    assert portable_rebuild() in str(error) and "-DGGML_NATIVE=OFF" in str(error)
     assert died_while_answering(ServerInfo(os.getpid(), 9, "m.gguf", "id", "log")) is None  # alive: not this
 
 
