@@ -20,14 +20,14 @@ from pydantic import BaseModel
 
 from extractor.budget import Budget
 from extractor.config import Settings
-from extractor.corpus import SkippedInput, count_articles, input_files, iter_corpus
+from extractor.corpus import CorpusInput, SkippedInput, count_articles, input_files, iter_inputs, read_input
 from extractor.cost import load_prices, total_cost
 from extractor.dataset.write import write_events_from_files
 from extractor.errors import ConfigError
 from extractor.journal import Entry, Journal, MergeNote, locked, write_final
 from extractor.llm.endpoint import open_client
 from extractor.llm.seam import LLMClient
-from extractor.memo import finish_article, memo_for
+from extractor.memo import ArticleMemo, Recalled, finish_article, memo_for, recalled
 from extractor.normalize.actors import load_actors
 from extractor.pipeline import (
     ArticleOutcome,
@@ -214,11 +214,12 @@ def run_corpus(
             plan = make_plan(settings, client, DEFAULT_PROMPTS_DIR, scope)
             report.model = client.model
             budget = Budget(settings.max_total_tokens, settings.max_cost_usd)
-            articles = _articles_only(iter_corpus(files), skipped)
+            memo = memo_for(client, plan)
+            articles = _articles(iter_inputs(files), skipped, memo)
             workers = _WorkerState()
-            stream = _stream(articles, settings, client, plan, stop, workers)
-            for index, article, done in stream:
-                finished = done or FinishedArticle(not_started_result(article, plan, stop.reason))
+            stream = _stream(articles, settings, client, plan, stop, workers, memo)
+            for index, item, done in stream:
+                finished = done or _not_started(item, plan, stop.reason)
                 journal.append(_entry(index, finished))
                 report.add(finished.result, finished.seconds)
                 _log_article(report, total, finished)
@@ -252,11 +253,10 @@ class _WorkerState:
 
 
 def _stream(
-    articles: Iterable[Article], settings: Settings, client: LLMClient, plan: RunPlan, stop: StopFlag,
-    workers: _WorkerState,
-) -> Iterator[tuple[int, Article, FinishedArticle | None]]:  # fmt: skip
+    articles: Iterable[Article | Recalled], settings: Settings, client: LLMClient, plan: RunPlan, stop: StopFlag,
+    workers: _WorkerState, memo: ArticleMemo | None,
+) -> Iterator[tuple[int, Article | Recalled, FinishedArticle | None]]:  # fmt: skip
     """Finished articles in completion order from the run's engine, shaped like `runner.run_stream`."""
-    memo = memo_for(client, plan)
     if settings.engine == "processes":
         from extractor.engines.processes import run_stream_processes
 
@@ -264,15 +264,14 @@ def _stream(
     if settings.engine != "local":
         return _engine_stream(articles, settings, plan, stop)
     return run_stream(
-        articles, lambda a: finish_article(a, client, plan, memo, recalled=True),
-        articles_in_progress(settings.concurrency), stop,
-        on_stop=client.close, recall=memo.get if memo is not None else None,
+        articles, lambda item: _finish(item, client, plan, memo), articles_in_progress(settings.concurrency), stop,
+        on_stop=client.close, recall=recalled,
     )  # fmt: skip
 
 
 def _engine_stream(
-    articles: Iterable[Article], settings: Settings, plan: RunPlan, stop: StopFlag
-) -> Iterator[tuple[int, Article, FinishedArticle | None]]:
+    articles: Iterable[Article | Recalled], settings: Settings, plan: RunPlan, stop: StopFlag
+) -> Iterator[tuple[int, Article | Recalled, FinishedArticle | None]]:
     """Another engine (e.g. Ray actors, each with its own client: extractor.engines), shaped like `run_stream`.
 
     The corpus goes to the engine a window of ENGINE_WINDOW articles at a time, so the driver never holds it
@@ -283,19 +282,44 @@ def _engine_stream(
     source = iter(articles)
     index = 0
     while window := list(itertools.islice(source, ENGINE_WINDOW)):
-        outcomes = [None] * len(window) if stop.is_set else run_engine(window, settings, plan)
-        for article, outcome in zip(window, outcomes, strict=True):
-            yield index, article, None if outcome is None else FinishedArticle.of(outcome)
+        todo = [item for item in window if isinstance(item, Article)]
+        outcomes = iter([] if stop.is_set else run_engine(todo, settings, plan))
+        for item in window:
+            if isinstance(item, Recalled):
+                yield index, item, item.finished
+            else:
+                outcome = next(outcomes, None)
+                yield index, item, None if outcome is None else FinishedArticle.of(outcome)
             index += 1
 
 
-def _articles_only(items: Iterable[Article | SkippedInput], skipped: list[str]) -> Iterator[Article]:
-    """The articles of a corpus stream; skipped inputs are set aside as their articles.jsonl rows."""
-    for item in items:
-        if isinstance(item, Article):
-            yield item
+def _articles(
+    inputs: Iterable[CorpusInput | SkippedInput], skipped: list[str], memo: ArticleMemo | None
+) -> Iterator[Article | Recalled]:
+    """A corpus's articles, or what the memo answers for an input before it is read (a warm rerun parses
+    nothing); skipped inputs are set aside as their articles.jsonl rows."""
+    for item in inputs:
+        if isinstance(item, CorpusInput) and memo is not None and (found := memo.recall(item)) is not None:
+            yield Recalled(found)
+            continue
+        article = read_input(item) if isinstance(item, CorpusInput) else item
+        if isinstance(article, Article):
+            yield article
         else:
-            skipped.append(skipped_result(item).model_dump_json())
+            skipped.append(skipped_result(article).model_dump_json())
+
+
+def _finish(item: Article | Recalled, client: LLMClient, plan: RunPlan, memo: ArticleMemo | None) -> FinishedArticle:
+    if isinstance(item, Recalled):
+        return item.finished
+    return finish_article(item, client, plan, memo, recalled=True)  # _articles has looked it up
+
+
+def _not_started(item: Article | Recalled, plan: RunPlan, reason: str) -> FinishedArticle:
+    """What is written for an item the run did not get to: nothing was spent on one the memo answers."""
+    if isinstance(item, Recalled):
+        return item.finished
+    return FinishedArticle(not_started_result(item, plan, reason))
 
 
 def _entry(index: int, finished: FinishedArticle) -> Entry:

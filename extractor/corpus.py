@@ -25,6 +25,7 @@ from schemas import Article
 SUPPORTED_SUFFIXES = (".txt", ".jsonl", ".html", ".htm")
 HTML_SUFFIXES = (".html", ".htm")
 _JSONL_KNOWN = {"text", "title", "url", "published", "id"}
+_BOM = "\ufeff".encode()
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,41 @@ def input_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+@dataclass(frozen=True)
+class CorpusInput:
+    """One article's input as read from disk, not yet parsed: a file's bytes, or one JSONL line's."""
+
+    source: str  # the path, or path:line for a JSONL row
+    suffix: str  # of the file it came from: how the bytes are read
+    raw: bytes  # UTF-8 (checked), byte-order mark removed
+
+    @property
+    def sha256(self) -> str:
+        """What decides the article read from it, besides the code: its bytes, how they are read, and its source."""
+        head = f"{self.suffix}\0{self.source}\0".encode()
+        return hashlib.sha256(head + self.raw).hexdigest()
+
+
 def iter_corpus(files: Iterable[Path]) -> Iterator[Article | SkippedInput]:
     """Articles (and skipped inputs) in file order, one file in memory at a time."""
+    for item in iter_inputs(files):
+        yield item if isinstance(item, SkippedInput) else read_input(item)
+
+
+def iter_inputs(files: Iterable[Path]) -> Iterator[CorpusInput | SkippedInput]:
+    """The corpus's inputs in file order, unparsed (`read_input` makes each an article), one file in memory."""
     for path in files:
-        yield from _load_file(path)
+        yield from _file_inputs(path)
+
+
+def read_input(item: CorpusInput) -> Article | SkippedInput:
+    """The article of an input (or why there is none)."""
+    text = item.raw.decode("utf-8")
+    if item.suffix == ".jsonl":
+        return _jsonl_row(text, item.source, item.sha256)
+    if item.suffix in HTML_SUFFIXES or looks_like_html(text):
+        return _html_article(text, item.source, item.sha256)
+    return _txt_article(text, item.source, item.sha256)
 
 
 def count_articles(files: Iterable[Path]) -> int:
@@ -87,13 +119,13 @@ def load_corpus(paths: Iterable[str | Path]) -> tuple[list[Article], list[Skippe
     return articles, skipped
 
 
-def _load_file(path: Path) -> Iterator[Article | SkippedInput]:
+def _file_inputs(path: Path) -> Iterator[CorpusInput | SkippedInput]:
     if path.suffix not in SUPPORTED_SUFFIXES:
         yield SkippedInput(str(path), f"unsupported file type {path.suffix!r} (use .txt, .jsonl, .html or .htm)")
         return
     try:
         if path.suffix == ".jsonl":  # streamed row by row: a corpus file may be larger than memory
-            yield from _jsonl_file(path)
+            yield from _jsonl_inputs(path)
             return
         raw = path.read_bytes()
     except OSError as exc:
@@ -102,11 +134,7 @@ def _load_file(path: Path) -> Iterator[Article | SkippedInput]:
     if problem := _binary_problem(raw):
         yield SkippedInput(str(path), problem)
         return
-    text = raw.decode("utf-8").lstrip("\ufeff")
-    if path.suffix in HTML_SUFFIXES or looks_like_html(text):
-        yield _html_article(text, str(path))
-    else:
-        yield _txt_article(text, str(path))
+    yield CorpusInput(str(path), path.suffix, _without_boms(raw))
 
 
 def looks_like_html(text: str) -> bool:
@@ -114,7 +142,7 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html", "<?xml")) or ("<body" in head and "</" in text)
 
 
-def _html_article(html: str, source: str) -> Article | SkippedInput:
+def _html_article(html: str, source: str, input_sha256: str) -> Article | SkippedInput:
     import trafilatura  # only web pages need it (and its lxml)
 
     body = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
@@ -125,7 +153,7 @@ def _html_article(html: str, source: str) -> Article | SkippedInput:
     first, _, rest = body.partition("\n")
     if title and first.strip() == title and rest.strip():
         body = rest  # the page's headline repeated as the first line of the text
-    return make_article(title, body.strip("\n"), source)
+    return make_article(title, body.strip("\n"), source, input_sha256=input_sha256)
 
 
 def _binary_problem(raw: bytes, offset: int = 0, *, empty_ok: bool = False) -> str | None:
@@ -141,15 +169,15 @@ def _binary_problem(raw: bytes, offset: int = 0, *, empty_ok: bool = False) -> s
     return None
 
 
-def _txt_article(text: str, source: str) -> Article | SkippedInput:
+def _txt_article(text: str, source: str, input_sha256: str) -> Article | SkippedInput:
     title, _, body = text.replace("\r\n", "\n").partition("\n")
     body = body.strip("\n")
     if not body.strip():
         return SkippedInput(source, "no body: the first line is the title, the article text must follow")
-    return make_article(title.strip(), body, source)
+    return make_article(title.strip(), body, source, input_sha256=input_sha256)
 
 
-def _jsonl_file(path: Path) -> Iterator[Article | SkippedInput]:
+def _jsonl_inputs(path: Path) -> Iterator[CorpusInput | SkippedInput]:
     """Rows of a JSONL file, read one line at a time; a binary or non-UTF-8 line skips the rest of the file."""
     seen_text = False
     offset = 0
@@ -159,32 +187,35 @@ def _jsonl_file(path: Path) -> Iterator[Article | SkippedInput]:
                 yield SkippedInput(f"{path}:{lineno}", f"{problem}; the rest of the file is skipped")
                 return
             offset += len(raw)
-            line = raw.decode("utf-8")
-            if lineno == 1:
-                line = line.lstrip("\ufeff")
+            line = _without_boms(raw) if lineno == 1 else raw
             if line.strip():
                 seen_text = True
-                yield from _jsonl_row(line, f"{path}:{lineno}")
+                yield CorpusInput(f"{path}:{lineno}", path.suffix, line)
     if not seen_text:
         yield SkippedInput(str(path), "empty file")
 
 
-def _jsonl_row(line: str, where: str) -> Iterator[Article | SkippedInput]:
+def _without_boms(raw: bytes) -> bytes:
+    while raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    return raw
+
+
+def _jsonl_row(line: str, where: str, input_sha256: str) -> Article | SkippedInput:
     try:
         row = json.loads(line)
         body = row["text"]
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        yield SkippedInput(where, f"bad JSONL row ({exc.__class__.__name__}: {exc}); need at least 'text'")
-        return
+        return SkippedInput(where, f"bad JSONL row ({exc.__class__.__name__}: {exc}); need at least 'text'")
     if not isinstance(body, str) or not body.strip():
-        yield SkippedInput(where, "empty 'text'")
-        return
+        return SkippedInput(where, "empty 'text'")
     published = _iso_date(row.get("published"))
     article = make_article(str(row.get("title") or ""), body, where, url=_text_or_none(row.get("url")),
                            published=published)  # fmt: skip
     own_id = row.get("id")
     meta = {k: v for k, v in row.items() if k not in _JSONL_KNOWN}
-    yield article.model_copy(update={"external_id": None if own_id is None else str(own_id), "meta": meta})
+    extra = {"external_id": None if own_id is None else str(own_id), "meta": meta, "input_sha256": input_sha256}
+    return article.model_copy(update=extra)
 
 
 def _text_or_none(value: object) -> str | None:
@@ -201,7 +232,13 @@ def _iso_date(value: object) -> dt.date | None:
 
 
 def make_article(
-    title: str, body: str, source: str, *, url: str | None = None, published: dt.date | None = None
+    title: str,
+    body: str,
+    source: str,
+    *,
+    url: str | None = None,
+    published: dt.date | None = None,
+    input_sha256: str | None = None,
 ) -> Article:
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
     found, raw = parse_publication_date(body)
@@ -214,4 +251,5 @@ def make_article(
         source=source,
         url=url,
         sha256=digest,
+        input_sha256=input_sha256,
     )

@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from schemas import Article
-
+Item = TypeVar("Item")  # what the stream hands out: articles, or anything a `recall` may answer at once
 Outcome = TypeVar("Outcome")
 
 POLL_S = 0.2
@@ -47,13 +46,13 @@ class StopFlag:
 
 
 def run_stream(
-    articles: Iterable[Article],
-    process: Callable[[Article], Outcome],
+    articles: Iterable[Item],
+    process: Callable[[Item], Outcome],
     concurrency: int,
     stop: StopFlag,
     on_stop: Callable[[], None] = lambda: None,
-    recall: Callable[[Article], Outcome | None] | None = None,
-) -> Iterator[tuple[int, Article, Outcome | None]]:
+    recall: Callable[[Item], Outcome | None] | None = None,
+) -> Iterator[tuple[int, Item, Outcome | None]]:
     """(index, article, outcome) in completion order; once stopped, (index, article, None) for every article left.
 
     `process` must not raise (a failed article is an outcome); if it does, the
@@ -64,7 +63,7 @@ def run_stream(
     """
     limit_malloc_arenas()
     width = max(1, concurrency)
-    todo: queue.Queue[tuple[int, Article] | None] = queue.Queue()
+    todo: queue.Queue[tuple[int, Item] | None] = queue.Queue()
     done: queue.Queue[tuple[int, Outcome | BaseException | None]] = queue.Queue()
     for _ in range(width):
         threading.Thread(target=_worker, args=(todo, done, process, stop), daemon=True).start()
@@ -91,17 +90,17 @@ def run_stream(
 
 
 @dataclass
-class Feeder(Generic[Outcome]):
+class Feeder(Generic[Item, Outcome]):
     """Hands out the articles of a lazy corpus, at most `width` pending, answering what `recall` can at once."""
 
-    source: Iterator[tuple[int, Article]]
+    source: Iterator[tuple[int, Item]]
     width: int
-    send: Callable[[int, Article], None]
-    recall: Callable[[Article], Outcome | None] | None = None
-    pending: dict[int, Article] = field(default_factory=dict)
+    send: Callable[[int, Item], None]
+    recall: Callable[[Item], Outcome | None] | None = None
+    pending: dict[int, Item] = field(default_factory=dict)
     exhausted: bool = False
 
-    def fill(self, stop: StopFlag) -> Iterator[tuple[int, Article, Outcome]]:
+    def fill(self, stop: StopFlag) -> Iterator[tuple[int, Item, Outcome]]:
         """Send articles until `width` are pending; yield the recalled ones, which never become pending."""
         while not self.exhausted and not stop.is_set and len(self.pending) < self.width:
             item = next(self.source, None)
@@ -113,7 +112,7 @@ class Feeder(Generic[Outcome]):
                 self.pending[item[0]] = item[1]
                 self.send(*item)
 
-    def left(self) -> Iterator[tuple[int, Article, None]]:
+    def left(self) -> Iterator[tuple[int, Item, None]]:
         """After a stop: the pending articles, then the rest of the corpus, as not started."""
         for index in sorted(self.pending):
             yield index, self.pending[index], None
@@ -146,9 +145,9 @@ def limit_malloc_arenas(arenas: int = 2) -> None:
 
 
 def _worker(
-    todo: queue.Queue[tuple[int, Article] | None],
+    todo: queue.Queue[tuple[int, Item] | None],
     done: queue.Queue[tuple[int, Outcome | BaseException | None]],
-    process: Callable[[Article], Outcome],
+    process: Callable[[Item], Outcome],
     stop: StopFlag,
 ) -> None:
     while (item := todo.get()) is not None:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import zstandard
 
 import extractor.batch
 from extractor.batch import run_corpus
@@ -19,6 +20,7 @@ from extractor.llm.cache import ResponseCache
 from extractor.memo import KEY_PREFIX, ArticleMemo, code_fingerprint, plan_fingerprint
 from extractor.output import OUTPUT_FILES
 from extractor.pipeline import FinishedArticle
+from schemas import Article
 from tests.conftest import CORPUS
 from tests.fakes.openai_server import FakeOpenAIServer
 
@@ -54,7 +56,10 @@ def test_a_memo_hit_writes_what_a_per_call_cache_hit_writes(
     with monkeypatch.context() as patched:
         patched.setattr(extractor.batch, "memo_for", lambda client, plan: None)
         run_corpus(TWO_ARTICLES, tmp_path / "per-call", settings)
+    read: list[str] = []
+    monkeypatch.setattr(extractor.batch, "read_input", lambda item: read.append(item.source))
     report = run_corpus(TWO_ARTICLES, tmp_path / "memo", settings)
+    assert read == []  # answered from the memo before either input was parsed
     assert server.requests == asked  # neither rerun sent anything
     assert report.from_cache == 2
     for name in (*OUTPUT_FILES, "events.jsonl"):
@@ -90,7 +95,31 @@ def test_the_key_changes_with_the_plan_and_the_article(server: FakeOpenAIServer,
     assert plan_fingerprint(plan, 3) != base  # re-asks decide which answer is kept
     [article, other], _ = load_corpus(TWO_ARTICLES)
     assert memo.key(article) != memo.key(other)
-    assert memo.key(article) != memo.key(article.model_copy(update={"source": "elsewhere.txt"}))
+    moved = tmp_path / "elsewhere.txt"  # the same bytes at another path: its source differs, so may its records
+    moved.write_bytes(TWO_ARTICLES[0].read_bytes())
+    [same_bytes], _ = load_corpus([moved])
+    assert memo.key(article) != memo.key(same_bytes)
+    in_memory = article.model_copy(update={"input_sha256": None})  # built by a caller, not read from a corpus
+    assert memo.key(in_memory) != memo.key(article)
+    assert memo.key(in_memory) != memo.key(in_memory.model_copy(update={"source": "elsewhere.txt"}))
+
+
+def test_an_input_is_recalled_before_it_is_read_under_the_key_its_article_was_remembered_by(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    from extractor.corpus import iter_inputs, read_input
+    from extractor.pipeline import not_started_result
+    from schemas import ArticleStatus
+
+    plan, memo = _plan_and_memo(server, tmp_path)
+    [item, other] = list(iter_inputs(TWO_ARTICLES))
+    article = read_input(item)
+    assert isinstance(article, Article) and article.input_sha256 == item.sha256
+    result = not_started_result(article, plan, "").model_copy(update={"status": ArticleStatus.ok, "error": None})
+    memo.put(article, FinishedArticle(result, {"meetings.jsonl": ['{"id": "m0"}']}))
+    found = memo.recall(item)
+    assert found is not None and found.records["meetings.jsonl"] == ['{"id": "m0"}']
+    assert memo.recall(other) is None
 
 
 def test_the_code_fingerprint_covers_the_packaged_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -125,7 +154,7 @@ def test_failed_articles_are_not_remembered(server: FakeOpenAIServer, tmp_path: 
 
 
 def _packed(text: str) -> dict[str, str]:
-    return {"z": base64.b64encode(zlib.compress(text.encode("utf-8"))).decode("ascii")}
+    return {"zst": base64.b64encode(zstandard.ZstdCompressor().compress(text.encode("utf-8"))).decode("ascii")}
 
 
 def test_an_entry_reads_back_line_for_line_and_one_that_does_not_add_up_is_a_miss(
@@ -155,3 +184,13 @@ def test_an_entry_reads_back_line_for_line_and_one_that_does_not_add_up_is_a_mis
     ):
         cache.put(memo.key(article), _packed(broken))
         assert memo.get(article) is None, broken
+    good = "[1, 2, 0]\n" + result.model_dump_json() + "\n{}\n{}\n{}"
+    for other in (
+        {"z": base64.b64encode(zlib.compress(good.encode("utf-8"))).decode("ascii")},  # v3's zlib row
+        {"zst": base64.b64encode(b"not a zstd frame").decode("ascii")},
+        {"zst": "not base64 !"},
+    ):
+        cache.put(memo.key(article), other)
+        assert memo.get(article) is None, other
+    cache.put(memo.key(article), _packed(good))
+    assert memo.get(article) is not None  # the same lines, packed as the memo packs them: a hit

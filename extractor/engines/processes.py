@@ -37,7 +37,7 @@ from extractor.config import Settings
 from extractor.errors import ConfigError, ExtractorError
 from extractor.llm.endpoint import open_client
 from extractor.llm.seam import LLMClient
-from extractor.memo import ArticleMemo, finish_article, memo_for
+from extractor.memo import ArticleMemo, Recalled, finish_article, memo_for, recalled
 from extractor.pipeline import FinishedArticle, RunPlan
 from extractor.runner import POLL_S, Feeder, StopFlag, articles_in_progress, limit_malloc_arenas
 from schemas import Article
@@ -65,13 +65,14 @@ def worker_count(settings: Settings) -> int:
 
 
 def run_stream_processes(
-    articles: Iterable[Article], settings: Settings, plan: RunPlan, stop: StopFlag, state: WorkerState,
+    articles: Iterable[Article | Recalled], settings: Settings, plan: RunPlan, stop: StopFlag, state: WorkerState,
     memo: ArticleMemo | None = None, client: LLMClient | None = None,
-) -> Iterator[tuple[int, Article, FinishedArticle | None]]:  # fmt: skip
+) -> Iterator[tuple[int, Article | Recalled, FinishedArticle | None]]:  # fmt: skip
     """(index, article, finished) in completion order; once stopped, (index, article, None) for the rest.
 
-    `memo` answers what it can here, before anything is sent to a worker. With `client` (the parent's), the
-    parent works on articles too while the workers start.
+    What the memo answered before the article was read (`Recalled`) is passed on here, not sent to a worker;
+    `memo` is for the workers' new articles. With `client` (the parent's), the parent works on articles too
+    while the workers start.
     """
     workers = worker_count(settings)
     threads = max(1, math.ceil(settings.concurrency / workers))
@@ -93,10 +94,7 @@ def run_stream_processes(
         process.start()
     per_worker = articles_in_progress(threads)
     width = workers * per_worker + workers  # every thread busy, and one article waiting per worker
-    feeder = Feeder(
-        enumerate(articles), width, lambda index, article: todo.put((index, article.model_dump_json())),
-        memo.get if memo is not None else None,
-    )  # fmt: skip
+    feeder = Feeder(enumerate(articles), width, lambda index, item: todo.put((index, _article_json(item))), recalled)
     helpers = _StartHelpers.start(client, plan, memo, todo, done, slots, per_worker) if client else None
     ready = 0
     try:
@@ -116,7 +114,9 @@ def run_stream_processes(
                     helpers.stop()
                 continue
             if error is not None:
-                raise ExtractorError(f"a worker process failed on {feeder.pending[index].source}: {error}")
+                failed = feeder.pending[index]
+                source = failed.finished.result.source if isinstance(failed, Recalled) else failed.source
+                raise ExtractorError(f"a worker process failed on {source}: {error}")
             state.unreachable = state.unreachable or unreachable
             yield index, feeder.pending.pop(index), finished
     finally:
@@ -189,6 +189,12 @@ class _StartHelpers:
         self.stopping.set()
         for thread in self.threads if wait else ():
             thread.join()
+
+
+def _article_json(item: Article | Recalled) -> str:
+    if isinstance(item, Recalled):  # the feeder passes these on itself
+        raise TypeError("a recalled article is not sent to a worker")
+    return item.model_dump_json()
 
 
 def _answer(item: tuple[int, str], client: LLMClient, plan: RunPlan, memo: ArticleMemo | None, done: Any) -> None:

@@ -143,9 +143,12 @@ def _gap_phrases() -> tuple[tuple[re.Pattern[str], Relation], ...]:
 @lru_cache(maxsize=1)
 def _labelled_re() -> re.Pattern[str]:
     """A labelled page date ("Published: ..."); labels: ``dates.page_date_labels`` in the cue file."""
-    labels = _alternatives(default_cues().data.dates.page_date_labels)
+    words = default_cues().data.dates.page_date_labels
+    # The labels' first letters as a lookahead: most positions fail on one character class test instead of
+    # on every label in turn (the scan took 0.1 ms an article, most of reading a corpus row).
+    first = "".join(sorted({re.escape(word.strip()[0]) for word in words if word.strip()})) or "^\\w\\W"
     return re.compile(
-        rf"\b(?P<label>{labels})(?:\s*[:：]\s*|\s+on\s+)(?P<value>[^\n]{{4,60}})",
+        rf"(?=[{first}])\b(?P<label>{_alternatives(words)})(?:\s*[:：]\s*|\s+on\s+)(?P<value>[^\n]{{4,60}})",
         re.IGNORECASE,
     )
 
