@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from extractor.errors import InputError
@@ -67,7 +68,7 @@ class CorpusInput:
     suffix: str  # of the file it came from: how the bytes are read
     raw: bytes  # UTF-8 (checked), byte-order mark removed
 
-    @property
+    @cached_property  # looked up in the memo, then (on a miss) stamped on the article
     def sha256(self) -> str:
         """What decides the article read from it, besides the code: its bytes, how they are read, and its source."""
         head = f"{self.suffix}\0{self.source}\0".encode()
