@@ -23,11 +23,11 @@ from extractor.config import Settings
 from extractor.corpus import CorpusInput, SkippedInput, count_articles, input_files, iter_inputs, read_input
 from extractor.cost import load_prices, total_cost
 from extractor.dataset.write import write_events_from_files
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, ExtractorError
 from extractor.journal import Entry, Journal, MergeNote, locked, write_final
 from extractor.llm.endpoint import open_client
 from extractor.llm.seam import LLMClient
-from extractor.memo import ArticleMemo, Recalled, finish_article, memo_for, recalled
+from extractor.memo import ArticleMemo, FromInput, Recalled, finish_article, memo_for, recalled
 from extractor.normalize.actors import load_actors
 from extractor.pipeline import (
     ArticleOutcome,
@@ -253,9 +253,9 @@ class _WorkerState:
 
 
 def _stream(
-    articles: Iterable[Article | Recalled], settings: Settings, client: LLMClient, plan: RunPlan, stop: StopFlag,
+    articles: Iterable[FromInput | Recalled], settings: Settings, client: LLMClient, plan: RunPlan, stop: StopFlag,
     workers: _WorkerState, memo: ArticleMemo | None,
-) -> Iterator[tuple[int, Article | Recalled, FinishedArticle | None]]:  # fmt: skip
+) -> Iterator[tuple[int, FromInput | Recalled, FinishedArticle | None]]:  # fmt: skip
     """Finished articles in completion order from the run's engine, shaped like `runner.run_stream`."""
     if settings.engine == "processes":
         from extractor.engines.processes import run_stream_processes
@@ -270,8 +270,8 @@ def _stream(
 
 
 def _engine_stream(
-    articles: Iterable[Article | Recalled], settings: Settings, plan: RunPlan, stop: StopFlag
-) -> Iterator[tuple[int, Article | Recalled, FinishedArticle | None]]:
+    articles: Iterable[FromInput | Recalled], settings: Settings, plan: RunPlan, stop: StopFlag
+) -> Iterator[tuple[int, FromInput | Recalled, FinishedArticle | None]]:
     """Another engine (e.g. Ray actors, each with its own client: extractor.engines), shaped like `run_stream`.
 
     The corpus goes to the engine a window of ENGINE_WINDOW articles at a time, so the driver never holds it
@@ -282,44 +282,50 @@ def _engine_stream(
     source = iter(articles)
     index = 0
     while window := list(itertools.islice(source, ENGINE_WINDOW)):
-        todo = [item for item in window if isinstance(item, Article)]
-        outcomes = iter([] if stop.is_set else run_engine(todo, settings, plan))
+        todo = [item.article for item in window if isinstance(item, FromInput)]
+        outcomes: list[ArticleOutcome | None] = [None] * len(todo)
+        if todo and not stop.is_set:
+            outcomes = list(run_engine(todo, settings, plan))
+            if len(outcomes) != len(todo):
+                raise ExtractorError(f"the {settings.engine} engine answered {len(outcomes)} of {len(todo)} articles")
+        answers = iter(outcomes)
         for item in window:
             if isinstance(item, Recalled):
                 yield index, item, item.finished
             else:
-                outcome = next(outcomes, None)
+                outcome = next(answers)
                 yield index, item, None if outcome is None else FinishedArticle.of(outcome)
             index += 1
 
 
 def _articles(
     inputs: Iterable[CorpusInput | SkippedInput], skipped: list[str], memo: ArticleMemo | None
-) -> Iterator[Article | Recalled]:
+) -> Iterator[FromInput | Recalled]:
     """A corpus's articles, or what the memo answers for an input before it is read (a warm rerun parses
     nothing); skipped inputs are set aside as their articles.jsonl rows."""
     for item in inputs:
-        if isinstance(item, CorpusInput) and memo is not None and (found := memo.recall(item)) is not None:
+        if isinstance(item, SkippedInput):
+            skipped.append(skipped_result(item).model_dump_json())
+        elif memo is not None and (found := memo.recall(item)) is not None:
             yield Recalled(found)
-            continue
-        article = read_input(item) if isinstance(item, CorpusInput) else item
-        if isinstance(article, Article):
-            yield article
-        else:
+        elif isinstance(article := read_input(item), SkippedInput):
             skipped.append(skipped_result(article).model_dump_json())
+        else:
+            yield FromInput(article, item.sha256)
 
 
-def _finish(item: Article | Recalled, client: LLMClient, plan: RunPlan, memo: ArticleMemo | None) -> FinishedArticle:
+def _finish(item: FromInput | Recalled, client: LLMClient, plan: RunPlan, memo: ArticleMemo | None) -> FinishedArticle:
     if isinstance(item, Recalled):
         return item.finished
-    return finish_article(item, client, plan, memo, recalled=True)  # _articles has looked it up
+    # _articles has looked it up
+    return finish_article(item.article, client, plan, memo, recalled=True, input_sha256=item.input_sha256)
 
 
-def _not_started(item: Article | Recalled, plan: RunPlan, reason: str) -> FinishedArticle:
+def _not_started(item: FromInput | Recalled, plan: RunPlan, reason: str) -> FinishedArticle:
     """What is written for an item the run did not get to: nothing was spent on one the memo answers."""
     if isinstance(item, Recalled):
         return item.finished
-    return FinishedArticle(not_started_result(item, plan, reason))
+    return FinishedArticle(not_started_result(item.article, plan, reason))
 
 
 def _entry(index: int, finished: FinishedArticle) -> Entry:

@@ -68,7 +68,7 @@ class CorpusInput:
     suffix: str  # of the file it came from: how the bytes are read
     raw: bytes  # UTF-8 (checked), byte-order mark removed
 
-    @cached_property  # looked up in the memo, then (on a miss) stamped on the article
+    @cached_property  # looked up in the memo, then (on a miss) the key the article is remembered by
     def sha256(self) -> str:
         """What decides the article read from it, besides the code: its bytes, how they are read, and its source."""
         head = f"{self.suffix}\0{self.source}\0".encode()
@@ -91,10 +91,10 @@ def read_input(item: CorpusInput) -> Article | SkippedInput:
     """The article of an input (or why there is none)."""
     text = item.raw.decode("utf-8")
     if item.suffix == ".jsonl":
-        return _jsonl_row(text, item.source, item.sha256)
+        return _jsonl_row(text, item.source)
     if item.suffix in HTML_SUFFIXES or looks_like_html(text):
-        return _html_article(text, item.source, item.sha256)
-    return _txt_article(text, item.source, item.sha256)
+        return _html_article(text, item.source)
+    return _txt_article(text, item.source)
 
 
 def count_articles(files: Iterable[Path]) -> int:
@@ -143,7 +143,7 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html", "<?xml")) or ("<body" in head and "</" in text)
 
 
-def _html_article(html: str, source: str, input_sha256: str) -> Article | SkippedInput:
+def _html_article(html: str, source: str) -> Article | SkippedInput:
     import trafilatura  # only web pages need it (and its lxml)
 
     body = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
@@ -154,7 +154,7 @@ def _html_article(html: str, source: str, input_sha256: str) -> Article | Skippe
     first, _, rest = body.partition("\n")
     if title and first.strip() == title and rest.strip():
         body = rest  # the page's headline repeated as the first line of the text
-    return make_article(title, body.strip("\n"), source, input_sha256=input_sha256)
+    return make_article(title, body.strip("\n"), source)
 
 
 def _binary_problem(raw: bytes, offset: int = 0, *, empty_ok: bool = False) -> str | None:
@@ -170,12 +170,12 @@ def _binary_problem(raw: bytes, offset: int = 0, *, empty_ok: bool = False) -> s
     return None
 
 
-def _txt_article(text: str, source: str, input_sha256: str) -> Article | SkippedInput:
+def _txt_article(text: str, source: str) -> Article | SkippedInput:
     title, _, body = text.replace("\r\n", "\n").partition("\n")
     body = body.strip("\n")
     if not body.strip():
         return SkippedInput(source, "no body: the first line is the title, the article text must follow")
-    return make_article(title.strip(), body, source, input_sha256=input_sha256)
+    return make_article(title.strip(), body, source)
 
 
 def _jsonl_inputs(path: Path) -> Iterator[CorpusInput | SkippedInput]:
@@ -189,7 +189,7 @@ def _jsonl_inputs(path: Path) -> Iterator[CorpusInput | SkippedInput]:
                 return
             offset += len(raw)
             line = _without_boms(raw) if lineno == 1 else raw
-            if line.strip():
+            if line.decode("utf-8").strip():  # str.strip, not bytes.strip: a line of Unicode spaces is blank too
                 seen_text = True
                 yield CorpusInput(f"{path}:{lineno}", path.suffix, line)
     if not seen_text:
@@ -202,7 +202,7 @@ def _without_boms(raw: bytes) -> bytes:
     return raw
 
 
-def _jsonl_row(line: str, where: str, input_sha256: str) -> Article | SkippedInput:
+def _jsonl_row(line: str, where: str) -> Article | SkippedInput:
     try:
         row = json.loads(line)
         body = row["text"]
@@ -215,8 +215,7 @@ def _jsonl_row(line: str, where: str, input_sha256: str) -> Article | SkippedInp
                            published=published)  # fmt: skip
     own_id = row.get("id")
     meta = {k: v for k, v in row.items() if k not in _JSONL_KNOWN}
-    extra = {"external_id": None if own_id is None else str(own_id), "meta": meta, "input_sha256": input_sha256}
-    return article.model_copy(update=extra)
+    return article.model_copy(update={"external_id": None if own_id is None else str(own_id), "meta": meta})
 
 
 def _text_or_none(value: object) -> str | None:
@@ -233,13 +232,7 @@ def _iso_date(value: object) -> dt.date | None:
 
 
 def make_article(
-    title: str,
-    body: str,
-    source: str,
-    *,
-    url: str | None = None,
-    published: dt.date | None = None,
-    input_sha256: str | None = None,
+    title: str, body: str, source: str, *, url: str | None = None, published: dt.date | None = None
 ) -> Article:
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
     found, raw = parse_publication_date(body)
@@ -252,5 +245,4 @@ def make_article(
         source=source,
         url=url,
         sha256=digest,
-        input_sha256=input_sha256,
     )

@@ -5,9 +5,9 @@ the same records (splitting, grounding, rules) from cached answers: about
 13 ms of CPU per article. The memo skips that: it stores the four files' lines
 of every article that finished `ok`, keyed by everything that decides them —
 
-* the article: the corpus input it was read from (its bytes, file type and
-  source), so a warm rerun looks an input up before parsing it; an article
-  built in memory (the notebook) by its whole JSON,
+* the article: in a batch, the corpus input it was read from (its bytes,
+  file type and source), so a warm rerun looks an input up before parsing
+  it; otherwise its whole JSON (source path and metadata included),
 * the run's plan: target (endpoint, model, mode, sampling), strategy, strict,
   prompt templates and response models, scope, actors, re-ask limit,
 * the code and data: a hash of every file of the `extractor` and `schemas`
@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+import importlib.metadata
 import json
 import threading
 from dataclasses import dataclass
@@ -54,18 +55,21 @@ class ArticleMemo:
         self._plan = plan
         self._plan_key = plan_fingerprint(plan, max_reasks)
 
-    def key(self, article: Article) -> str:
-        """By the input it was read from, when known (see `recall`); otherwise by the article itself."""
-        if article.input_sha256:
-            return self._input_key(article.input_sha256)
+    def key(self, article: Article, input_sha256: str | None = None) -> str:
+        """By the corpus input the article was just read from (`FromInput`), or else by the article's whole JSON.
+
+        Only the reader passes the input: an article changed after reading is keyed by what it now holds.
+        """
+        if input_sha256 is not None:
+            return self._input_key(input_sha256)
         blob = f"{self._plan_key}\n{article.model_dump_json()}"
         return KEY_PREFIX + hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     def _input_key(self, input_sha256: str) -> str:
         return KEY_PREFIX + hashlib.sha256(f"{self._plan_key}\ninput {input_sha256}".encode()).hexdigest()
 
-    def get(self, article: Article) -> FinishedArticle | None:
-        return self._lookup(self.key(article))
+    def get(self, article: Article, input_sha256: str | None = None) -> FinishedArticle | None:
+        return self._lookup(self.key(article, input_sha256))
 
     def recall(self, item: CorpusInput) -> FinishedArticle | None:
         """An input's lines before it is read into an article: a warm rerun never parses what it already has.
@@ -93,7 +97,7 @@ class ArticleMemo:
             records[name], start = lines[start : start + count], start + count
         return FinishedArticle(self._as_cache_hit(result), records)
 
-    def put(self, article: Article, finished: FinishedArticle) -> None:
+    def put(self, article: Article, finished: FinishedArticle, input_sha256: str | None = None) -> None:
         if finished.result.status is not ArticleStatus.ok:
             return  # failures are tried again next run
         # The lines as they go into the files (a JSON line has no raw newline), after their counts and the
@@ -101,7 +105,7 @@ class ArticleMemo:
         parts = [finished.records.get(name, []) for name in RECORD_FILES]
         counts = json.dumps([len(part) for part in parts])
         text = "\n".join([counts, finished.result.model_dump_json(), *(line for part in parts for line in part)])
-        self._cache.put(self.key(article), {"zst": _pack(text)})
+        self._cache.put(self.key(article, input_sha256), {"zst": _pack(text)})
 
     def _as_cache_hit(self, result: ArticleResult) -> ArticleResult:
         """The result a per-call-cache rerun writes: every call answered from the cache, no tokens spent."""
@@ -130,7 +134,8 @@ def _pack(text: str) -> str:
 def _unpack(packed: str) -> str:
     if not hasattr(_codec, "decompress"):
         _codec.decompress = zstandard.ZstdDecompressor().decompress
-    return str(_codec.decompress(base64.b64decode(packed)).decode("utf-8"))
+    text: str = _codec.decompress(base64.b64decode(packed)).decode("utf-8")
+    return text
 
 
 def plan_fingerprint(plan: RunPlan, max_reasks: int) -> str:
@@ -153,19 +158,42 @@ def _prompt(template: Any, model: type) -> dict[str, Any]:
     return {"template": dataclasses.asdict(template), "model": f"{model.__module__}.{model.__qualname__}"}
 
 
+# Libraries whose upgrade can change an article or its records: reading pages (trafilatura, lxml), dates,
+# fuzzy matching, country codes, and the JSON the records are written as.
+RECORD_LIBRARIES = ("trafilatura", "lxml", "dateparser", "rapidfuzz", "pycountry", "pydantic", "pydantic-core")
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """A hash of every file of the installed `extractor` and `schemas` packages (code, data, prompts)."""
+    """A hash of every file of the installed `extractor` and `schemas` packages (code, data, prompts), and of
+    the versions of `RECORD_LIBRARIES`."""
     digest = hashlib.sha256()
     for root in (Path(__file__).resolve().parent, Path(schemas.__file__).resolve().parent):
         for path in sorted(p for p in root.rglob("*") if p.is_file() and _is_source(p)):
             digest.update(str(path.relative_to(root.parent)).encode("utf-8") + b"\0")
             digest.update(path.read_bytes())
+    for name in RECORD_LIBRARIES:
+        digest.update(f"{name}=={_version(name)}\0".encode())
     return digest.hexdigest()
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
 
 
 def _is_source(path: Path) -> bool:
     return "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo")
+
+
+@dataclass(frozen=True)
+class FromInput:
+    """An article just read from a corpus input, and that input's digest: the memo key it is remembered by."""
+
+    article: Article
+    input_sha256: str
 
 
 @dataclass(frozen=True)
@@ -175,22 +203,29 @@ class Recalled:
     finished: FinishedArticle
 
 
-def recalled(item: Article | Recalled) -> FinishedArticle | None:
+def recalled(item: FromInput | Recalled) -> FinishedArticle | None:
     return item.finished if isinstance(item, Recalled) else None
 
 
 def finish_article(
-    article: Article, client: LLMClient, plan: RunPlan, memo: ArticleMemo | None, *, recalled: bool = False
+    article: Article,
+    client: LLMClient,
+    plan: RunPlan,
+    memo: ArticleMemo | None,
+    *,
+    recalled: bool = False,
+    input_sha256: str | None = None,
 ) -> FinishedArticle:
     """The article's lines from the memo, or from the pipeline (then remembered, if it finished ok).
 
-    `recalled`: the caller has already looked the article up in the memo (and missed).
+    `recalled`: the caller has already looked the article up in the memo (and missed). `input_sha256`: the
+    corpus input it was just read from (see `ArticleMemo.key`).
     """
-    if memo is not None and not recalled and (found := memo.get(article)) is not None:
+    if memo is not None and not recalled and (found := memo.get(article, input_sha256)) is not None:
         return found
     finished = FinishedArticle.of(process_article(article, client, plan))
     if memo is not None:
-        memo.put(article, finished)
+        memo.put(article, finished, input_sha256)
     return finished
 
 

@@ -29,9 +29,6 @@ class Article(_Record):
     sha256: str
     external_id: str | None = Field(default=None, description="The corpus row's own `id`, if it had one.")
     meta: dict[str, Any] = Field(default_factory=dict, description="Other fields of the corpus row, as given.")
-    input_sha256: str | None = Field(
-        default=None, description="sha256 of the corpus input it was read from (file or JSONL line, and its source)."
-    )
 
 
 class Alignment(StrEnum):

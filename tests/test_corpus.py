@@ -73,3 +73,18 @@ def test_an_empty_jsonl_file_is_skipped_with_a_reason(tmp_path: Path) -> None:
     path = tmp_path / "empty.jsonl"
     path.write_text("\n  \n", encoding="utf-8")
     assert load_corpus([path]) == ([], [SkippedInput(str(path), "empty file")])
+
+
+def test_lines_of_unicode_spaces_are_blank_and_byte_order_marks_are_dropped(tmp_path: Path) -> None:
+    blank = tmp_path / "blank.jsonl"
+    blank.write_text("\u00a0\n\u2003 \n", encoding="utf-8")
+    assert load_corpus([blank]) == ([], [SkippedInput(str(blank), "empty file")])
+    rows = tmp_path / "rows.jsonl"
+    good = json.dumps({"text": "Ministers met in Oslo on Monday.", "title": "Talks"})
+    rows.write_text(f"\ufeff\ufeff{good}\n\u00a0\n{good}\n", encoding="utf-8")
+    page = tmp_path / "page.txt"
+    page.write_text("\ufeffTalks\nMinisters met in Oslo on Monday.\n", encoding="utf-8")
+    articles, skipped = load_corpus([rows, page])
+    assert skipped == []
+    assert [a.source for a in articles] == [str(page), f"{rows}:1", f"{rows}:3"]
+    assert {a.title for a in articles} == {"Talks"}

@@ -83,7 +83,7 @@ def _plan_and_memo(server: FakeOpenAIServer, tmp_path: Path) -> tuple[extractor.
 
 
 def test_the_key_changes_with_the_plan_and_the_article(server: FakeOpenAIServer, tmp_path: Path) -> None:
-    from extractor.corpus import load_corpus
+    from extractor.corpus import iter_inputs, load_corpus
 
     plan, memo = _plan_and_memo(server, tmp_path)
     base = plan_fingerprint(plan, 2)
@@ -95,13 +95,15 @@ def test_the_key_changes_with_the_plan_and_the_article(server: FakeOpenAIServer,
     assert plan_fingerprint(plan, 3) != base  # re-asks decide which answer is kept
     [article, other], _ = load_corpus(TWO_ARTICLES)
     assert memo.key(article) != memo.key(other)
+    assert memo.key(article) != memo.key(article.model_copy(update={"source": "elsewhere.txt"}))
+    [item, _] = list(iter_inputs(TWO_ARTICLES))
     moved = tmp_path / "elsewhere.txt"  # the same bytes at another path: its source differs, so may its records
     moved.write_bytes(TWO_ARTICLES[0].read_bytes())
-    [same_bytes], _ = load_corpus([moved])
-    assert memo.key(article) != memo.key(same_bytes)
-    in_memory = article.model_copy(update={"input_sha256": None})  # built by a caller, not read from a corpus
-    assert memo.key(in_memory) != memo.key(article)
-    assert memo.key(in_memory) != memo.key(in_memory.model_copy(update={"source": "elsewhere.txt"}))
+    [moved_item] = list(iter_inputs([moved]))
+    assert memo.key(article, item.sha256) != memo.key(article, moved_item.sha256)
+    assert memo.key(article, item.sha256) != memo.key(article)  # by its input, or by what it holds
+    changed = article.model_copy(update={"text": "Another text."})  # changed after reading: keyed by what it holds
+    assert memo.key(changed) != memo.key(article)
 
 
 def test_an_input_is_recalled_before_it_is_read_under_the_key_its_article_was_remembered_by(
@@ -114,12 +116,31 @@ def test_an_input_is_recalled_before_it_is_read_under_the_key_its_article_was_re
     plan, memo = _plan_and_memo(server, tmp_path)
     [item, other] = list(iter_inputs(TWO_ARTICLES))
     article = read_input(item)
-    assert isinstance(article, Article) and article.input_sha256 == item.sha256
+    assert isinstance(article, Article)
     result = not_started_result(article, plan, "").model_copy(update={"status": ArticleStatus.ok, "error": None})
-    memo.put(article, FinishedArticle(result, {"meetings.jsonl": ['{"id": "m0"}']}))
+    memo.put(article, FinishedArticle(result, {"meetings.jsonl": ['{"id": "m0"}']}), item.sha256)
     found = memo.recall(item)
     assert found is not None and found.records["meetings.jsonl"] == ['{"id": "m0"}']
     assert memo.recall(other) is None
+    assert memo.get(article) is None  # remembered by its input, not by the article on its own
+
+
+def test_after_a_stop_what_the_memo_answers_is_written_and_the_rest_is_not_started(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    from extractor.runner import StopFlag
+    from schemas import ArticleStatus
+
+    settings = _settings(server, tmp_path)
+    run_corpus(TWO_ARTICLES[:1], tmp_path / "first", settings)
+    stop = StopFlag()
+    stop.request("a budget")  # before anything is sent
+    report = run_corpus(TWO_ARTICLES, tmp_path / "stopped", settings, stop=stop)
+    rows = [json.loads(line) for line in (tmp_path / "stopped" / "articles.jsonl").read_text().splitlines()]
+    assert [row["status"] for row in rows] == [ArticleStatus.ok, ArticleStatus.not_started]
+    assert report.count(ArticleStatus.ok) == 1 and report.stopped == "a budget"
+    first = (tmp_path / "first" / "meetings.jsonl").read_bytes()
+    assert (tmp_path / "stopped" / "meetings.jsonl").read_bytes() == first  # nothing was spent on it
 
 
 def test_the_code_fingerprint_covers_the_packaged_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -140,6 +161,28 @@ def test_the_code_fingerprint_covers_the_packaged_data(monkeypatch: pytest.Monke
         assert first != before
     finally:
         code_fingerprint.cache_clear()
+
+
+def test_the_code_fingerprint_covers_the_versions_of_the_libraries_records_depend_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.metadata
+
+    import extractor.memo as memo_module
+
+    code_fingerprint.cache_clear()
+    before = code_fingerprint()
+    real = importlib.metadata.version
+    monkeypatch.setattr(
+        memo_module.importlib.metadata, "version", lambda name: "99.0" if name == "trafilatura" else real(name)
+    )
+    code_fingerprint.cache_clear()
+    try:
+        assert code_fingerprint() != before  # a new trafilatura may read the same page differently
+    finally:
+        monkeypatch.undo()
+        code_fingerprint.cache_clear()
+    assert code_fingerprint() == before
 
 
 def test_failed_articles_are_not_remembered(server: FakeOpenAIServer, tmp_path: Path) -> None:

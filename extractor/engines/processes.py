@@ -37,7 +37,7 @@ from extractor.config import Settings
 from extractor.errors import ConfigError, ExtractorError
 from extractor.llm.endpoint import open_client
 from extractor.llm.seam import LLMClient
-from extractor.memo import ArticleMemo, Recalled, finish_article, memo_for, recalled
+from extractor.memo import ArticleMemo, FromInput, Recalled, finish_article, memo_for, recalled
 from extractor.pipeline import FinishedArticle, RunPlan
 from extractor.runner import POLL_S, Feeder, StopFlag, articles_in_progress, limit_malloc_arenas
 from schemas import Article
@@ -65,9 +65,9 @@ def worker_count(settings: Settings) -> int:
 
 
 def run_stream_processes(
-    articles: Iterable[Article | Recalled], settings: Settings, plan: RunPlan, stop: StopFlag, state: WorkerState,
+    articles: Iterable[FromInput | Recalled], settings: Settings, plan: RunPlan, stop: StopFlag, state: WorkerState,
     memo: ArticleMemo | None = None, client: LLMClient | None = None,
-) -> Iterator[tuple[int, Article | Recalled, FinishedArticle | None]]:  # fmt: skip
+) -> Iterator[tuple[int, FromInput | Recalled, FinishedArticle | None]]:  # fmt: skip
     """(index, article, finished) in completion order; once stopped, (index, article, None) for the rest.
 
     What the memo answered before the article was read (`Recalled`) is passed on here, not sent to a worker;
@@ -94,7 +94,7 @@ def run_stream_processes(
         process.start()
     per_worker = articles_in_progress(threads)
     width = workers * per_worker + workers  # every thread busy, and one article waiting per worker
-    feeder = Feeder(enumerate(articles), width, lambda index, item: todo.put((index, _article_json(item))), recalled)
+    feeder = Feeder(enumerate(articles), width, lambda index, item: todo.put((index, *_message(item))), recalled)
     helpers = _StartHelpers.start(client, plan, memo, todo, done, slots, per_worker) if client else None
     ready = 0
     try:
@@ -114,9 +114,7 @@ def run_stream_processes(
                     helpers.stop()
                 continue
             if error is not None:
-                failed = feeder.pending[index]
-                source = failed.finished.result.source if isinstance(failed, Recalled) else failed.source
-                raise ExtractorError(f"a worker process failed on {source}: {error}")
+                raise ExtractorError(f"a worker process failed on {_source(feeder.pending[index])}: {error}")
             state.unreachable = state.unreachable or unreachable
             yield index, feeder.pending.pop(index), finished
     finally:
@@ -191,17 +189,23 @@ class _StartHelpers:
             thread.join()
 
 
-def _article_json(item: Article | Recalled) -> str:
-    if isinstance(item, Recalled):  # the feeder passes these on itself
+def _message(item: FromInput | Recalled) -> tuple[str, str]:
+    """(article JSON, input digest) for a worker; the feeder passes recalled items on itself, never here."""
+    if isinstance(item, Recalled):
         raise TypeError("a recalled article is not sent to a worker")
-    return item.model_dump_json()
+    return item.article.model_dump_json(), item.input_sha256
 
 
-def _answer(item: tuple[int, str], client: LLMClient, plan: RunPlan, memo: ArticleMemo | None, done: Any) -> None:
-    index, article_json = item
+def _source(item: FromInput | Recalled) -> str:
+    return item.finished.result.source if isinstance(item, Recalled) else item.article.source
+
+
+def _answer(item: tuple[int, str, str], client: LLMClient, plan: RunPlan, memo: ArticleMemo | None, done: Any) -> None:
+    index, article_json, input_sha256 = item
     try:
         article = Article.model_validate_json(article_json)
-        finished = finish_article(article, client, plan, memo, recalled=True)  # the parent looked it up
+        # the parent looked it up
+        finished = finish_article(article, client, plan, memo, recalled=True, input_sha256=input_sha256)
         done.put((index, finished, client.unreachable, None))
     except BaseException as exc:  # a bug, not an article's failure (those are outcomes)
         done.put((index, None, False, "".join(traceback.format_exception_only(exc)).strip()))
