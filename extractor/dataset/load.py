@@ -43,15 +43,16 @@ def read_jsonl(path: Path, model: type[Row], *, required: bool = True) -> list[R
     return list(iter_jsonl(path, model, required=required))
 
 
-def iter_jsonl(path: Path, model: type[Row], *, required: bool = True) -> Iterator[Row]:
-    """The rows of one output file, parsed one line at a time."""
+def iter_jsonl(path: Path, model: type[Row], *, required: bool = True, unless: str | None = None) -> Iterator[Row]:
+    """The rows of one output file, parsed one line at a time; `unless`: lines holding this text are passed over
+    unparsed (and unchecked)."""
     if not path.is_file():
         if required:
             raise InputError(f"{path}: no such file; run `extractor run … --out {path.parent}` first")
         return
     with path.open(encoding="utf-8", newline="\n") as lines:
         for lineno, line in enumerate(lines, start=1):
-            if line.strip():
+            if line.strip() and (unless is None or unless not in line):
                 try:
                     yield model.model_validate_json(line)
                 except ValidationError as exc:

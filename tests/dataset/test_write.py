@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -9,9 +10,9 @@ import pytest
 from pydantic import BaseModel
 
 from extractor.dataset.load import load_output
-from extractor.dataset.write import events_of, write_event_file, write_events_from_files
+from extractor.dataset.write import NO_MEETING, events_of, write_event_file, write_events_from_files
 from extractor.errors import InputError
-from schemas import MeetingStatus, Stance
+from schemas import MeetingStatus, Stance, StatementRecord
 from tests.dataset.factories import article, meeting, position, statement
 
 
@@ -55,6 +56,25 @@ def test_streamed_events_equal_the_in_memory_build(tmp_path: Path) -> None:
     assert [link.relation for link in by_first_record["a2:s0:meeting:0"].links] == ["anticipates"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [  # the scratch database is gone
         "articles.jsonl", "events.jsonl", "meetings.jsonl", "positions.jsonl", "statements.jsonl"]  # fmt: skip
+
+
+def test_statements_without_a_meeting_are_passed_over_unparsed(tmp_path: Path) -> None:
+    said = "Alice Smith urged Bruno Keller to cut tariffs."
+    _write(tmp_path / "articles.jsonl", [article("a1", "2030-03-05")])
+    _write(tmp_path / "meetings.jsonl", [meeting("a1:s0:meeting:0", ["Alice Smith", "Bruno Keller"], "2030-03-04")])
+    _write(tmp_path / "positions.jsonl", [position("a1:s0:position:0", "Alice Smith", Stance.demands, said)])
+    linked = statement("a1:s0:statement:0", "Alice Smith", "cut tariffs", "a1:s0:meeting:0", said)
+    loose = statement("a1:s0:statement:1", "Dara Quinn", "no comment", None, "Dara Quinn declined to comment.")
+    assert NO_MEETING in loose.model_dump_json() and NO_MEETING not in linked.model_dump_json()
+    assert json.dumps(StatementRecord.model_json_schema()).count('"meeting_id"') == 1  # no nested key of that name
+    _write(tmp_path / "statements.jsonl", [loose, linked])
+    write_events_from_files(tmp_path)
+    expected = (tmp_path / "events.jsonl").read_bytes()
+    assert load_output(tmp_path).events[0].statement_ids == ["a1:s0:statement:0"]
+    broken = loose.model_dump_json().replace('"id":', '"i":')  # not a statement, but never read
+    (tmp_path / "statements.jsonl").write_text(f"{broken}\n{linked.model_dump_json()}\n", encoding="utf-8")
+    write_events_from_files(tmp_path)
+    assert (tmp_path / "events.jsonl").read_bytes() == expected
 
 
 def test_a_bad_line_is_reported_and_leaves_no_scratch_file(tmp_path: Path) -> None:
