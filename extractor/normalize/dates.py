@@ -146,9 +146,10 @@ def _labelled_re() -> re.Pattern[str]:
     words = default_cues().data.dates.page_date_labels
     # The labels' first letters as a lookahead: most positions fail on one character class test instead of
     # on every label in turn (the scan took 0.1 ms an article, most of reading a corpus row).
-    first = "".join(sorted({re.escape(word.strip()[0]) for word in words if word.strip()})) or "^\\w\\W"
+    first = "".join(sorted({re.escape(word.strip()[0]) for word in words if word.strip()}))
+    lookahead = f"(?=[{first}])" if first else ""  # no labels: the alternation alone never matches
     return re.compile(
-        rf"(?=[{first}])\b(?P<label>{_alternatives(words)})(?:\s*[:：]\s*|\s+on\s+)(?P<value>[^\n]{{4,60}})",
+        rf"{lookahead}\b(?P<label>{_alternatives(words)})(?:\s*[:：]\s*|\s+on\s+)(?P<value>[^\n]{{4,60}})",
         re.IGNORECASE,
     )
 
