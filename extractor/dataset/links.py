@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -170,7 +171,9 @@ class LinkStore(Protocol):
 
     def event_of_meeting(self, record_id: str) -> str | None: ...
 
-    def event_of_span(self, article_id: str, text: str) -> str | None: ...
+    def span_events(self, article_id: str) -> Mapping[str, str]:
+        """Evidence text of this article → the event of the last-started group whose meeting rests on it."""
+        ...
 
     def link_record(self, event_id: str, kind: str, record_id: str) -> None: ...
 
@@ -199,12 +202,17 @@ def record_links(
     article's statements, not the corpus's; without it (records in memory anyway) they are kept.
     """
     linked = _LinkedStatements(statements, store, article_order)
+    span_events = functools.lru_cache(maxsize=64)(store.span_events)  # a run's positions come article by article
     for position in positions:
+        spans = _spans(position)
         found = next(
             (s.event_id for s in linked.of_article(position.article_id)
-             if s.speaker == _actor(position.holder) and s.spans & _spans(position)),
-            next((e for key in sorted(_spans(position)) if (e := store.event_of_span(*key)) is not None), None),
+             if s.speaker == _actor(position.holder) and s.spans & spans),
+            None,
         )  # fmt: skip
+        if found is None:
+            events = span_events(position.article_id)
+            found = next((events[text] for _, text in sorted(spans) if text in events), None)
         if found is not None:
             store.link_record(found, POSITION, position.id)
     linked.drain()

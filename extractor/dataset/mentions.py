@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
@@ -31,8 +33,22 @@ from schemas import (
 PRECISION_RANK = {DatePrecision.year: 1, DatePrecision.month: 2, DatePrecision.day: 3}
 _PREFIX = {1: 4, 2: 7, 3: 10}
 REMOTE = frozenset({MeetingFormat.phone, MeetingFormat.video})
+_Class = TypeVar("_Class", bound=type)
 
 
+def _pickled_by_init(cls: _Class) -> _Class:
+    """Pickle as (class, its __init__ arguments). Mentions are pickled by the thousand (`dataset.store`), and
+    the default for a slotted dataclass looks its fields up again for every object (a third of the time)."""
+    names = tuple(f.name for f in fields(cls) if f.init)
+
+    def reduce(self: object) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        return cls, tuple(getattr(self, name) for name in names)
+
+    cls.__reduce__ = reduce  # type: ignore[method-assign,assignment]
+    return cls
+
+
+@_pickled_by_init
 @dataclass(frozen=True, slots=True)
 class Side:
     key: str | None  # None: named by office or country only
@@ -40,6 +56,7 @@ class Side:
     ref: ActorRef
 
 
+@_pickled_by_init
 @dataclass(frozen=True, slots=True)
 class Place:
     country: str | None = None
@@ -54,6 +71,7 @@ class Place:
 _SPANS = TypeAdapter(list[EvidenceSpan])
 
 
+@_pickled_by_init
 @dataclass(frozen=True, slots=True)
 class Mention:
     """What grouping and consolidation need of one meeting record, and no more: mentions are stored and
@@ -69,18 +87,18 @@ class Mention:
     published: dt.date | None
     sides: tuple[Side, ...]
     place: Place
+    # Derived from `date` once, not on each use: grouping compares mentions many times over.
+    precision_rank: int = field(init=False, compare=False, repr=False)
+    iso: str | None = field(init=False, compare=False, repr=False)  # None unless at least year precision
+
+    def __post_init__(self) -> None:
+        rank = PRECISION_RANK.get(self.date.precision, 0) if self.date.iso else 0
+        object.__setattr__(self, "precision_rank", rank)
+        object.__setattr__(self, "iso", self.date.iso if rank else None)
 
     @property
     def evidence(self) -> list[EvidenceSpan]:
         return _SPANS.validate_json(self.evidence_json)
-
-    @property
-    def iso(self) -> str | None:
-        return self.date.iso if self.precision_rank else None
-
-    @property
-    def precision_rank(self) -> int:
-        return PRECISION_RANK.get(self.date.precision, 0) if self.date.iso else 0
 
 
 def _words(name: str) -> list[str]:

@@ -37,7 +37,7 @@ CREATE TABLE record_link (seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL, kind 
 # Built after the tables are filled (cheaper than keeping them up to date row by row).
 _LOOKUP_INDEXES = """
 CREATE INDEX meeting_event_key ON meeting_event (record_id, number);
-CREATE INDEX span_event_key ON span_event (article_id, text, number);
+CREATE INDEX span_event_key ON span_event (article_id, number);
 CREATE INDEX held_key_key ON held_key (key, number);
 CREATE INDEX groups_upcoming ON groups (status, number);
 """
@@ -150,13 +150,12 @@ class EventStore:
         ).fetchone()
         return row[0] if row else None
 
-    def event_of_span(self, article_id: str, text: str) -> str | None:
-        """The event of the last-started group whose meeting rests on this span of this article."""
-        row = self._db.execute(
-            "SELECT event_id FROM span_event WHERE article_id = ? AND text = ? ORDER BY number DESC LIMIT 1",
-            (article_id, text),
-        ).fetchone()
-        return row[0] if row else None
+    def span_events(self, article_id: str) -> dict[str, str]:
+        """Evidence text of this article → the event of the last-started group whose meeting rests on it."""
+        rows = self._db.execute(
+            "SELECT text, event_id FROM span_event WHERE article_id = ? ORDER BY number", (article_id,)
+        )
+        return dict(rows.fetchall())  # a later group's row replaces an earlier one's
 
     def link_record(self, event_id: str, kind: str, record_id: str) -> None:
         self._db.execute("INSERT INTO record_link (event_id, kind, record_id) VALUES (?, ?, ?)",

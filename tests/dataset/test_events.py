@@ -183,3 +183,16 @@ def test_statements_and_positions_link_to_their_meetings_event() -> None:
     (event,) = build_events(records, statements, positions)
     assert event.statement_ids == ["a2:s0:statement:0"]
     assert event.position_ids == ["a2:s0:position:0", "a1:s0:position:0"]
+
+
+def test_a_position_follows_its_speakers_statement_before_a_shared_span() -> None:
+    said = "Alice Smith and Bruno Keller met in March."
+    records = [
+        meeting("a1:s0:meeting:0", ["Alice Smith", "Bruno Keller"], "2030-03-04", evidence=said),
+        meeting("a1:s0:meeting:1", ["Alice Smith", "Bruno Keller"], "2030-05-06", evidence="They met again in May."),
+    ]
+    statements = [statement("a1:s0:statement:0", "Alice Smith", "more talks", "a1:s0:meeting:1", said)]
+    positions = [position("a1:s0:position:0", "Alice Smith", Stance.demands, said)]
+    march, may = build_events(records, statements, positions)
+    assert (march.position_ids, may.position_ids) == ([], ["a1:s0:position:0"])
+    assert may.statement_ids == ["a1:s0:statement:0"]
