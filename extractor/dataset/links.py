@@ -232,8 +232,12 @@ class _LinkedStatements:
         self._store = store
         self._order = article_order
         self._by_article: dict[str, list[_Linked]] = {}
+        self._asked: str | None = None
 
     def of_article(self, article_id: str) -> list[_Linked]:
+        if article_id == self._asked:  # the last position's article again: nothing new to read
+            return self._by_article.get(article_id, [])
+        self._asked = article_id
         if self._order is None or article_id not in self._order:
             while self._next is not None and article_id not in self._by_article:
                 self._read_one()

@@ -47,6 +47,7 @@ CREATE INDEX record_link_event ON record_link (event_id, kind, seq);
 CREATE INDEX groups_order ON groups (sort, event_id, number);
 """
 _UPCOMING = (MeetingStatus.planned.value, MeetingStatus.anticipated.value)
+_LINK_BATCH = 1024
 
 
 class EventStore:
@@ -56,6 +57,7 @@ class EventStore:
         self._db = sqlite3.connect(":memory:" if path is None else str(path), isolation_level=None)
         self._db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
         self._db.execute("BEGIN")
+        self._record_links: list[tuple[str, str, str]] = []  # written in batches: there is one per record
 
     def __enter__(self) -> EventStore:
         return self
@@ -158,14 +160,20 @@ class EventStore:
         return dict(rows.fetchall())  # a later group's row replaces an earlier one's
 
     def link_record(self, event_id: str, kind: str, record_id: str) -> None:
-        self._db.execute("INSERT INTO record_link (event_id, kind, record_id) VALUES (?, ?, ?)",
-                         (event_id, kind, record_id))  # fmt: skip
+        self._record_links.append((event_id, kind, record_id))
+        if len(self._record_links) >= _LINK_BATCH:
+            self._write_record_links()
+
+    def _write_record_links(self) -> None:
+        self._db.executemany("INSERT INTO record_link (event_id, kind, record_id) VALUES (?, ?, ?)", self._record_links)
+        self._record_links.clear()
 
     # output ----------------------------------------------------------------------------------------------
 
     def events_in_order(self) -> Iterator[tuple[list[Mention], list[EventLink], list[str], list[str]]]:
         """(members, event links, statement ids, position ids) of each group, in output order: date (undated
         last), then event id."""
+        self._write_record_links()
         self._db.executescript(_OUTPUT_INDEXES)
         groups = self._db.execute("SELECT event_id, body FROM groups ORDER BY sort, event_id, number")
         for event_id, body in groups:
