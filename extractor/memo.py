@@ -161,17 +161,23 @@ def _prompt(template: Any, model: type) -> dict[str, Any]:
 # Libraries whose upgrade can change an article or its records: reading pages (trafilatura, lxml), dates,
 # fuzzy matching, country codes, and the JSON the records are written as.
 RECORD_LIBRARIES = ("trafilatura", "lxml", "dateparser", "rapidfuzz", "pycountry", "pydantic", "pydantic-core")
+# Code that reads a run's finished files and never makes an article's records (events, tables, the review page):
+# changing it must not throw away every remembered article. Nothing outside it imports it but the CLI and the
+# batch's events step, which runs after the records are written (tested).
+AFTER_RECORDS = ("extractor/dataset",)
 
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """A hash of every file of the installed `extractor` and `schemas` packages (code, data, prompts), and of
-    the versions of `RECORD_LIBRARIES`."""
+    """A hash of every file of the installed `extractor` and `schemas` packages (code, data, prompts) but those
+    under `AFTER_RECORDS`, and of the versions of `RECORD_LIBRARIES`."""
     digest = hashlib.sha256()
     for root in (Path(__file__).resolve().parent, Path(schemas.__file__).resolve().parent):
         for path in sorted(p for p in root.rglob("*") if p.is_file() and _is_source(p)):
-            digest.update(str(path.relative_to(root.parent)).encode("utf-8") + b"\0")
-            digest.update(path.read_bytes())
+            name = path.relative_to(root.parent).as_posix()
+            if not name.startswith(tuple(f"{part}/" for part in AFTER_RECORDS)):
+                digest.update(name.encode("utf-8") + b"\0")
+                digest.update(path.read_bytes())
     for name in RECORD_LIBRARIES:
         digest.update(f"{name}=={_version(name)}\0".encode())
     return digest.hexdigest()

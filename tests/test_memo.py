@@ -157,10 +157,30 @@ def test_the_code_fingerprint_covers_the_packaged_data(monkeypatch: pytest.Monke
         first = code_fingerprint()
         (package / "data" / "cues.yaml").write_text("a: 2\n")  # a tuned vocabulary, no code change
         code_fingerprint.cache_clear()
-        assert code_fingerprint() != first
+        second = code_fingerprint()
+        assert second != first
         assert first != before
+        (package / "dataset").mkdir()
+        (package / "dataset" / "events.py").write_text("y = 2\n")  # reads finished files: records unchanged
+        code_fingerprint.cache_clear()
+        assert code_fingerprint() == second
     finally:
         code_fingerprint.cache_clear()
+
+
+def test_only_the_cli_and_the_batch_import_the_code_left_out_of_the_fingerprint() -> None:
+    import extractor.memo as memo_module
+
+    root = Path(memo_module.__file__).resolve().parents[1]
+    importers = set()
+    for path in (root / "extractor").rglob("*.py"):
+        name = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        for part in memo_module.AFTER_RECORDS:
+            module = part.replace("/", ".")
+            if not name.startswith(f"{part}/") and (f"from {module}" in text or f"import {module}" in text):
+                importers.add(name)
+    assert importers == {"extractor/cli.py", "extractor/batch.py"}
 
 
 def test_the_code_fingerprint_covers_the_versions_of_the_libraries_records_depend_on(
