@@ -47,6 +47,8 @@ log = logging.getLogger("extractor.run")
 
 SHOWN_ROWS = 200  # per-article rows a report keeps for the terminal table; the files hold them all
 SHOWN_PROBLEMS = 1000
+WRITING_FILES = "writing the output files"  # the steps after the articles (`run_corpus(on_phase=…)`)
+GROUPING_EVENTS = "grouping meetings into events"
 ENGINE_WINDOW = 2_000  # articles handed to Ray at a time: the driver holds one window, not the corpus
 
 
@@ -183,11 +185,14 @@ def run_corpus(
     on_done: Callable[[FinishedArticle], None] | None = None,
     stop: StopFlag | None = None,
     events: bool = True,
+    on_phase: Callable[[str], None] | None = None,
 ) -> BatchReport:
     """A corpus streamed through the model into `out_dir`; stops cleanly when `stop` is set (e.g. by Ctrl-C).
 
     `events`: also write events.jsonl, from the finished files (events are across articles); that step holds
     every meeting as a compact mention and the ids of linked records, not the records.
+    `on_phase`: told the name of each step after the articles (`WRITING_FILES`, `GROUPING_EVENTS`), which on a
+    large corpus take a while with no article finishing.
     """
     started = time.monotonic()
     if replay is not None:
@@ -231,14 +236,27 @@ def run_corpus(
         report.stopped = stop.reason
         if stop.reason:
             log.info("stopped: %s", stop.reason)
-        report.files, report.merge = write_final(out_dir, journal, skipped)
+        with _phase(WRITING_FILES, on_phase):
+            report.files, report.merge = write_final(out_dir, journal, skipped)
         journal.remove()
         if events:  # across articles: built from the finished files, not from the stream
-            report.files.append(write_events_from_files(out_dir))
+            with _phase(GROUPING_EVENTS, on_phase):
+                report.files.append(write_events_from_files(out_dir))
     report.wall_seconds = time.monotonic() - started
     counts = " / ".join(f"{report.count(s)} {s.value}" for s in ArticleStatus)
     log.info("done in %.1f s: %s; %s", report.wall_seconds, counts, dict(report.records))
     return report
+
+
+@contextlib.contextmanager
+def _phase(name: str, on_phase: Callable[[str], None] | None) -> Iterator[None]:
+    """A step after the articles, logged with its time (in run.log too)."""
+    if on_phase is not None:
+        on_phase(name)
+    log.info("%s ...", name)
+    started = time.monotonic()
+    yield
+    log.info("%s: done in %.1f s", name, time.monotonic() - started)
 
 
 def _log_article(report: BatchReport, total: int, finished: FinishedArticle) -> None:

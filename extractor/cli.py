@@ -189,6 +189,7 @@ def _run_with_progress(
         return run_corpus(
             paths, out_dir, settings, record=record, replay=replay, stop=stop, events=events,
             on_start=lambda n: progress.update(task, total=n), on_done=on_done,
+            on_phase=lambda name: progress.update(task, description=name),
         )  # fmt: skip
 
 
@@ -329,7 +330,8 @@ def events(out_dir: Annotated[Path, typer.Argument(help="Output directory of a r
 
     if not out_dir.is_dir():
         raise InputError(f"{out_dir}: no such directory; pass the --out directory of a run")
-    written = write_events_from_files(out_dir)  # streamed: memory holds mentions, not records
+    with console.status("grouping meetings into events ..."):
+        written = write_events_from_files(out_dir)  # streamed: memory holds mentions, not records
     out.print(events_summary(iter_jsonl(out_dir / EVENTS_FILE, Event)), highlight=False)
     console.print(f"wrote {written}", highlight=False)
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +68,22 @@ def test_batch_collect_says_what_is_pending_and_exits_3(tmp_path: Path, corpus_d
     assert collected.returncode == 3, collected.stderr
     assert "articles complete: 1 / 5 (pending: 4)" in collected.stderr and (tmp_path / "b1.jsonl").is_file()
     assert len((tmp_path / "out" / "articles.jsonl").read_text().splitlines()) == 1
+
+
+@pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
+def test_the_run_log_shows_the_steps_after_the_articles_with_their_times(tmp_path: Path, corpus_dir: Path) -> None:
+    env = {**os.environ, "EXTRACTOR_CACHE_DIR": str(tmp_path / "cache")}
+    article = sorted(corpus_dir.glob("*.txt"))[0]
+    with FakeOpenAIServer() as server:
+        target = ("--base-url", server.base_url, "--model", "fake-model")
+        done = _cli("run", str(article), "--out", str(tmp_path / "out"), *target, env=env)
+    assert done.returncode == 0, done.stderr
+    after_articles = (tmp_path / "out" / "run.log").read_text(encoding="utf-8").split("[1/1]", 1)[1]
+    steps = [
+        r"writing the output files \.\.\.", r"writing the output files: done in \d+\.\d s",
+        r"grouping meetings into events \.\.\.", r"grouping meetings into events: done in \d+\.\d s",
+    ]  # fmt: skip
+    assert re.search("".join(rf"\n.* {step}" for step in steps) + "\n", after_articles), after_articles
 
 
 HEAVY_MODULES = ("openai", "instructor", "vcr", "llama_cpp")
