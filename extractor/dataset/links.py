@@ -196,10 +196,11 @@ def record_links(
     """Which statements and positions belong to which event (docs/codebook.md §12), in one pass over each;
     the links go to `store` in file order.
 
-    Both streams may be read lazily, e.g. from the files of a run: a position is matched against the linked
-    statements of its own article, which are read up to that article. With `article_order` (article id →
-    position in the run), statements of articles the positions have passed are dropped, so memory holds one
-    article's statements, not the corpus's; without it (records in memory anyway) they are kept.
+    A position is matched against every linked statement of its own article. With `article_order` (article id →
+    position in the run; both streams in that order, e.g. a run's files, read lazily), statements are read up to
+    the end of the position's article and those of articles the positions have passed are dropped, so memory
+    holds one article's statements, not the corpus's; without it (records in memory anyway) all statements are
+    read at the first position, in any order.
     """
     linked = _LinkedStatements(statements, store, article_order)
     span_events = functools.lru_cache(maxsize=64)(store.span_events)  # a run's positions come article by article
@@ -238,7 +239,10 @@ class _LinkedStatements:
         if article_id == self._asked:  # the last position's article again: nothing new to read
             return self._by_article.get(article_id, [])
         self._asked = article_id
-        if self._order is None or article_id not in self._order:
+        if self._order is None:  # records in memory anyway: read them all, so no statement of the article is missed
+            self.drain()
+            return self._by_article.get(article_id, [])
+        if article_id not in self._order:
             while self._next is not None and article_id not in self._by_article:
                 self._read_one()
             return self._by_article.get(article_id, [])

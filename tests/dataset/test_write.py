@@ -58,6 +58,23 @@ def test_streamed_events_equal_the_in_memory_build(tmp_path: Path) -> None:
         "articles.jsonl", "events.jsonl", "meetings.jsonl", "positions.jsonl", "statements.jsonl"]  # fmt: skip
 
 
+
+def test_a_position_matching_a_later_statement_of_its_article_links_in_memory_as_when_streamed(tmp_path: Path) -> None:
+    _write(tmp_path / "articles.jsonl", [article("a1", "2030-03-05")])
+    _write(tmp_path / "meetings.jsonl", [meeting("a1:s0:meeting:0", ["Alice Smith", "Bruno Keller"], "2030-03-04")])
+    _write(tmp_path / "statements.jsonl", [  # the first linked statement of a1 is not the one the position rests on
+        statement("a1:s0:statement:0", "Bruno Keller", "talks", "a1:s0:meeting:0", "Bruno Keller said so."),
+        statement("a1:s0:statement:1", "Alice Smith", "tariffs", "a1:s0:meeting:0", "Alice Smith said so."),
+    ])  # fmt: skip
+    _write(tmp_path / "positions.jsonl", [position("a1:s0:position:0", "Alice Smith", Stance.demands,
+                                                   "Alice Smith said so.")])  # fmt: skip
+    (in_memory,) = events_of(load_output(tmp_path, with_events=False))
+    write_events_from_files(tmp_path)
+    (streamed,) = load_output(tmp_path).events
+    assert in_memory.position_ids == streamed.position_ids == ["a1:s0:position:0"]
+    assert in_memory == streamed
+
+
 def test_statements_without_a_meeting_are_passed_over_unparsed(tmp_path: Path) -> None:
     said = "Alice Smith urged Bruno Keller to cut tariffs."
     _write(tmp_path / "articles.jsonl", [article("a1", "2030-03-05")])
