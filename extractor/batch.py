@@ -255,7 +255,11 @@ def _phase(name: str, on_phase: Callable[[str], None] | None) -> Iterator[None]:
         on_phase(name)
     log.info("%s ...", name)
     started = time.monotonic()
-    yield
+    try:
+        yield
+    except BaseException:  # the error itself is reported by the caller; the log says where the run was
+        log.info("%s: stopped after %.1f s", name, time.monotonic() - started)
+        raise
     log.info("%s: done in %.1f s", name, time.monotonic() - started)
 
 
