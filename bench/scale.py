@@ -17,7 +17,8 @@ OpenAI-compatible server of tests/fakes (fixed latency L, answers are the schema
   the OpenAI SDK alone (same httpx2 client, no instructor, cache or pipeline) from C threads.
 * warm cache: the N = max(grid) corpus again with the cache the cold run filled (every call a hit), C = 1:
   articles/s, and what one cache lookup costs (diskcache/sqlite), which bounds articles/s at
-  1 / (calls per article · lookup time) whatever the rest costs.
+  1 / (calls per article · lookup time) whatever the rest costs. With events.jsonl twice: remembered from the
+  earlier run of the same records (what a warm rerun does), and rebuilt (what a run whose records changed pays).
 * `extractor --help`: median wall of 5 runs of the installed entry point.
 * peak RSS of warm runs at each corpus size (`--sizes`): each run is its own process, which reports its own
   peak (VmHWM; `ru_maxrss` would include this process's size, which Linux carries into a child across fork
@@ -67,6 +68,8 @@ def tool_worker(args: argparse.Namespace) -> None:
 
     if args.no_memo:  # what a warm rerun costs without the article memo: every article re-derived from cached answers
         extractor.batch.memo_for = lambda client, plan: None  # type: ignore[attr-defined]
+    if args.no_events_memo:  # what the events step costs when it has to build events.jsonl (records changed)
+        extractor.batch._events_memo = lambda settings, client: None  # type: ignore[attr-defined]
 
     engine, _, workers = args.engine.partition(":")  # "processes:3": three worker processes
     settings = settings_from_env().with_overrides(
@@ -84,7 +87,7 @@ def tool_worker(args: argparse.Namespace) -> None:
     print(json.dumps({
         "wall_s": wall,
         "cpu_s": cpu.ru_utime + cpu.ru_stime + children.ru_utime + children.ru_stime,
-        "max_rss_mb": peak, "events": not args.no_events,
+        "max_rss_mb": peak, "events": not args.no_events, "events_memo": not args.no_events_memo,
         "worker_max_rss_mb": children.ru_maxrss / 1024,  # the largest worker process (--engine processes)
         **counts, "cache_get_us": _cache_get_us(args.cache) if args.time_cache else None,
     }))  # fmt: skip
@@ -219,12 +222,12 @@ def help_seconds(runs: int = 5) -> float:
 
 def warm_run(
     server: FakeOpenAIServer, corpus: Path, cache: Path, concurrency: int, time_cache: bool, events: bool = True,
-    memo: bool = True, engine: str = "local",
+    memo: bool = True, engine: str = "local", events_memo: bool = True,
 ) -> dict[str, Any]:  # fmt: skip
     argv = ["_tool", "--base-url", server.base_url, "--corpus", str(corpus), "--cache", str(cache),
             "--concurrency", str(concurrency), "--engine", engine]  # fmt: skip
     flags = [*(["--time-cache"] if time_cache else []), *([] if events else ["--no-events"])]
-    return _run_worker(*argv, *flags, *([] if memo else ["--no-memo"]))
+    return _run_worker(*argv, *flags, *([] if memo else ["--no-memo"]), *([] if events_memo else ["--no-events-memo"]))
 
 
 # --------------------------------------------------------------------------- report
@@ -262,7 +265,8 @@ def format_table(results: dict[str, Any]) -> str:
             "|---|---|---|",
             f"| article memo, --no-events | {warm['wall_s']:.2f} | {warm['articles'] / warm['wall_s']:.0f} |",
         ]
-        for key, label in (("warm_events", "article memo, with events.jsonl"),
+        for key, label in (("warm_events", "article memo, with events.jsonl (remembered)"),
+                           ("warm_events_rebuilt", "article memo, with events.jsonl rebuilt (no events memo)"),
                            ("warm_no_memo", "per-call cache only (no memo), --no-events")):  # fmt: skip
             if row := results.get(key):
                 lines.append(f"| {label} | {row['wall_s']:.2f} | {row['articles'] / row['wall_s']:.0f} |")
@@ -270,8 +274,9 @@ def format_table(results: dict[str, Any]) -> str:
     if results.get("rss"):
         lines += ["", "| N (warm) | events.jsonl | peak RSS (MB) | wall (s) | articles/s |", "|---|---|---|---|---|"]
         for row in results["rss"]:
+            events = ("yes, remembered" if row.get("events_memo", True) else "yes, rebuilt") if row["events"] else "no"
             lines.append(
-                f"| {row['articles']} | {'yes' if row['events'] else 'no (--no-events)'} | {row['max_rss_mb']:.0f} "
+                f"| {row['articles']} | {events} | {row['max_rss_mb']:.0f} "
                 f"| {row['wall_s']:.1f} | {row['articles'] / row['wall_s']:.0f} |"
             )
     if fill := results.get("fill"):
@@ -327,6 +332,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             warm_cache = work / f"cache-cold-{n_warm}x{c_warm}-{engines[0]}"
             warm = warm_run(server, corpus[n_warm], warm_cache, 1, time_cache=True, events=False)
             results["warm_events"] = warm_run(server, corpus[n_warm], warm_cache, 1, time_cache=False)
+            results["warm_events_rebuilt"] = warm_run(server, corpus[n_warm], warm_cache, 1, time_cache=False,
+                                                      events_memo=False)  # fmt: skip
             results["warm_no_memo"] = warm_run(server, corpus[n_warm], warm_cache, 1, time_cache=False, events=False,
                                                memo=False)  # fmt: skip
             warm["articles_per_s"] = warm["articles"] / warm["wall_s"]
@@ -337,25 +344,25 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             server.keep_bodies = False
             shared = args.rss_cache or work / "cache-rss"
             marker = shared / f"filled-{max(sizes)}"
-            fill_now: dict[str, Any] | None = None
             if not marker.exists():  # the cold run over the largest corpus: itself an end-to-end run at that size
                 print(f"filling the cache for N={max(sizes)} (latency 0) ...", file=sys.stderr, flush=True)
                 fill = warm_run(server, corpus[max(sizes)], shared, args.fill_concurrency, time_cache=False,
                                 events=False, engine=args.fill_engine)  # fmt: skip
                 fill["engine"], fill["concurrency"] = args.fill_engine, args.fill_concurrency
-                results["fill"] = fill_now = fill
+                results["fill"] = fill
                 marker.write_text(json.dumps(fill), encoding="utf-8")
             else:
                 results["fill"] = json.loads(marker.read_text(encoding="utf-8"))
             server.bodies.clear()
             for n in [] if args.fill_only else sizes:  # the streamed run itself, then with the events step
-                if n != max(sizes) or fill_now is None:  # the fill just wrote the largest one's memo
-                    print(f"warm-up N={n} (fills the article memo of this corpus) ...", file=sys.stderr, flush=True)
-                    warm_run(server, corpus[n], shared, args.fill_concurrency, time_cache=False, events=False,
-                             engine=args.fill_engine)  # fmt: skip
-                for events in (False, True):
-                    print(f"warm RSS N={n} events={events} ...", file=sys.stderr, flush=True)
-                    row = warm_run(server, corpus[n], shared, args.fill_concurrency, time_cache=False, events=events)
+                # A warm rerun follows a run of the same corpus: this one fills the article memo (when the fill
+                # has not just done it) and remembers the corpus's events.jsonl.
+                print(f"warm-up N={n} (fills the article and events memos) ...", file=sys.stderr, flush=True)
+                warm_run(server, corpus[n], shared, args.fill_concurrency, time_cache=False, engine=args.fill_engine)
+                for events, events_memo in ((False, True), (True, True), (True, False)):
+                    print(f"warm RSS N={n} events={events} events memo={events_memo} ...", file=sys.stderr, flush=True)
+                    row = warm_run(server, corpus[n], shared, args.fill_concurrency, time_cache=False, events=events,
+                                   events_memo=events_memo)  # fmt: skip
                     results["rss"].append(row)
     results["load_end"] = _load()
     results["cpu_probe_ms_end"] = cpu_probe_ms()
@@ -376,6 +383,7 @@ def main() -> None:
         worker.add_argument("--no-events", action="store_true")
         worker.add_argument("--engine", default="local")
         worker.add_argument("--no-memo", action="store_true", help="per-call cache only (bench-only switch)")
+        worker.add_argument("--no-events-memo", action="store_true", help="events.jsonl always built (bench-only)")
         args = worker.parse_args()
         (tool_worker if args.mode == "_tool" else bare_worker)(args)
         return

@@ -22,12 +22,13 @@ from extractor.budget import Budget
 from extractor.config import Settings
 from extractor.corpus import CorpusInput, SkippedInput, count_articles, input_files, iter_inputs, read_input
 from extractor.cost import load_prices, total_cost
+from extractor.dataset.remember import EVENTS_MEMO_DIR, EventsMemo, write_events_remembered
 from extractor.dataset.write import write_events_from_files
 from extractor.errors import ConfigError, ExtractorError
 from extractor.journal import Entry, Journal, MergeNote, locked, write_final
 from extractor.llm.endpoint import open_client
 from extractor.llm.seam import LLMClient
-from extractor.memo import ArticleMemo, FromInput, Recalled, finish_article, memo_for, recalled
+from extractor.memo import ArticleMemo, FromInput, Recalled, finish_article, memo_for, recalled, whole_code_fingerprint
 from extractor.normalize.actors import load_actors
 from extractor.pipeline import (
     ArticleOutcome,
@@ -220,6 +221,7 @@ def run_corpus(
             report.model = client.model
             budget = Budget(settings.max_total_tokens, settings.max_cost_usd)
             memo = memo_for(client, plan)
+            events_memo = _events_memo(settings, client) if events else None
             articles = _articles(iter_inputs(files), skipped, memo)
             workers = _WorkerState()
             stream = _stream(articles, settings, client, plan, stop, workers, memo)
@@ -241,11 +243,22 @@ def run_corpus(
         journal.remove()
         if events:  # across articles: built from the finished files, not from the stream
             with _phase(GROUPING_EVENTS, on_phase):
-                report.files.append(write_events_from_files(out_dir))
+                events_file, reused = write_events_remembered(out_dir, events_memo, write_events_from_files)
+                report.files.append(events_file)
+                if reused:
+                    log.info("events.jsonl: the same records as an earlier run, whose events were kept: reused")
     report.wall_seconds = time.monotonic() - started
     counts = " / ".join(f"{report.count(s)} {s.value}" for s in ArticleStatus)
     log.info("done in %.1f s: %s; %s", report.wall_seconds, counts, dict(report.records))
     return report
+
+
+def _events_memo(settings: Settings, client: LLMClient) -> EventsMemo | None:
+    """Where events.jsonl of earlier runs are kept: beside the response cache, so a run without one
+    (--no-cache, --record, --replay) builds its events afresh."""
+    if client.cache is None:
+        return None
+    return EventsMemo(settings.cache_dir / EVENTS_MEMO_DIR, whole_code_fingerprint())
 
 
 @contextlib.contextmanager

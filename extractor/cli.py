@@ -19,6 +19,7 @@ from extractor.errors import ExtractorError, InputError
 
 if TYPE_CHECKING:  # the library is imported by the commands that use it: `extractor --help` stays fast
     from extractor.batch import BatchReport
+    from extractor.dataset.remember import EventsMemo
     from extractor.llm.cache import ResponseCache
     from extractor.pipeline import FinishedArticle
     from extractor.runner import StopFlag
@@ -258,12 +259,19 @@ def _response_cache() -> ResponseCache:
     return ResponseCache(settings.cache_dir / "responses", settings.cache_max_bytes)
 
 
+def _events_memo() -> EventsMemo:
+    from extractor.dataset.remember import EVENTS_MEMO_DIR, EventsMemo
+
+    return EventsMemo(_settings().cache_dir / EVENTS_MEMO_DIR, code="")  # listing and clearing need no key
+
+
 @cache_app.command("stats")
 def cache_stats() -> None:
     cache = _response_cache()
     for key, value in cache.stats().items():
         out.print(f"{key}: {value}")
     cache.close()
+    out.print(f"remembered events files: {_events_memo().count()}")
 
 
 @cache_app.command("clear")
@@ -272,6 +280,7 @@ def cache_clear() -> None:
 
     removed = clear_directory(_settings().cache_dir / "responses")
     out.print(f"removed {removed} entries" if removed >= 0 else "removed the damaged cache")
+    out.print(f"removed {_events_memo().clear()} remembered events files")
 
 
 @local_app.command("start")

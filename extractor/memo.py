@@ -171,11 +171,21 @@ AFTER_RECORDS = ("extractor/dataset",)
 def code_fingerprint() -> str:
     """A hash of every file of the installed `extractor` and `schemas` packages (code, data, prompts) but those
     under `AFTER_RECORDS`, and of the versions of `RECORD_LIBRARIES`."""
+    return _package_fingerprint(AFTER_RECORDS)
+
+
+@lru_cache(maxsize=1)
+def whole_code_fingerprint() -> str:
+    """`code_fingerprint` with nothing left out: what decides a step that reads the finished files (events)."""
+    return _package_fingerprint(())
+
+
+def _package_fingerprint(left_out: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
     for root in (Path(__file__).resolve().parent, Path(schemas.__file__).resolve().parent):
         for path in sorted(p for p in root.rglob("*") if p.is_file() and _is_source(p)):
             name = path.relative_to(root.parent).as_posix()
-            if not name.startswith(tuple(f"{part}/" for part in AFTER_RECORDS)):
+            if not name.startswith(tuple(f"{part}/" for part in left_out)):
                 digest.update(name.encode("utf-8") + b"\0")
                 digest.update(path.read_bytes())
     for name in RECORD_LIBRARIES:

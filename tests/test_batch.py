@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 import extractor.batch
 from extractor.batch import GROUPING_EVENTS, WRITING_FILES, run_corpus
 from extractor.config import Settings
+from extractor.dataset.write import write_events_from_files
 from extractor.errors import InputError
 from tests.conftest import CORPUS
 from tests.fakes.openai_server import FakeOpenAIServer
@@ -43,3 +45,31 @@ def test_a_step_that_fails_is_logged_as_stopped(
         run_corpus(ONE_ARTICLE, tmp_path / "out", _settings(server, tmp_path))
     assert f"{WRITING_FILES}: done in" in caplog.text
     assert f"{GROUPING_EVENTS}: stopped after" in caplog.text and f"{GROUPING_EVENTS}: done" not in caplog.text
+
+
+def test_a_rerun_with_the_same_records_reuses_the_events(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="extractor.run")
+    with FakeOpenAIServer() as server:
+        run_corpus(ONE_ARTICLE, tmp_path / "first", _settings(server, tmp_path))
+        assert "reused" not in caplog.text
+        run_corpus(ONE_ARTICLE, tmp_path / "second", _settings(server, tmp_path))
+    assert "events.jsonl: the same records as an earlier run, whose events were kept: reused" in caplog.text
+    first, second = ((tmp_path / name / "events.jsonl").read_bytes() for name in ("first", "second"))
+    assert first == second and first.count(b"\n") >= 1
+    assert len(list((tmp_path / "c" / "events").iterdir())) == 1
+
+
+def test_an_uncached_run_neither_reads_nor_keeps_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[Path] = []
+
+    def build(out_dir: Path) -> Path:
+        built.append(out_dir)
+        return write_events_from_files(out_dir)
+
+    monkeypatch.setattr(extractor.batch, "write_events_from_files", build)
+    with FakeOpenAIServer() as server:
+        run_corpus(ONE_ARTICLE, tmp_path / "cached", _settings(server, tmp_path))
+        uncached = replace(_settings(server, tmp_path), use_cache=False)
+        run_corpus(ONE_ARTICLE, tmp_path / "uncached", uncached)
+    assert built == [tmp_path / "cached", tmp_path / "uncached"]
+    assert len(list((tmp_path / "c" / "events").iterdir())) == 1  # the cached run's only

@@ -18,7 +18,7 @@ import extractor.batch
 from extractor.batch import run_corpus
 from extractor.config import Settings
 from extractor.llm.cache import ResponseCache
-from extractor.memo import KEY_PREFIX, ArticleMemo, code_fingerprint, plan_fingerprint
+from extractor.memo import KEY_PREFIX, ArticleMemo, code_fingerprint, plan_fingerprint, whole_code_fingerprint
 from extractor.output import OUTPUT_FILES
 from extractor.pipeline import FinishedArticle
 from schemas import Article
@@ -161,12 +161,17 @@ def test_the_code_fingerprint_covers_the_packaged_data(monkeypatch: pytest.Monke
         second = code_fingerprint()
         assert second != first
         assert first != before
+        whole_code_fingerprint.cache_clear()
+        whole = whole_code_fingerprint()
         (package / "dataset").mkdir()
         (package / "dataset" / "events.py").write_text("y = 2\n")  # reads finished files: records unchanged
         code_fingerprint.cache_clear()
         assert code_fingerprint() == second
+        whole_code_fingerprint.cache_clear()
+        assert whole_code_fingerprint() != whole  # but the events made from them may change
     finally:
         code_fingerprint.cache_clear()
+        whole_code_fingerprint.cache_clear()
 
 
 def _imported_modules(path: Path, package: str) -> set[str]:

@@ -55,3 +55,21 @@ def test_an_unusable_cache_directory_is_a_one_line_error(
     assert result.code == 2
     assert result.err.strip().startswith("error: cache directory") and "EXTRACTOR_CACHE_DIR" in result.err
     assert "Traceback" not in result.err
+
+
+def test_damaged_remembered_events_are_rebuilt_and_clear_forgets_them(
+    tmp_path: Path, invoke: Callable[..., Result], server: FakeOpenAIServer, fresh_cache: Path
+) -> None:
+    article = write_article(tmp_path / "in", "a.txt")
+    assert invoke("run", str(article), "--out", str(tmp_path / "first"), *remote(server)).code == 0
+    (remembered,) = (fresh_cache / "events").iterdir()
+    remembered.write_bytes(remembered.read_bytes()[:-3])  # cut short on disk
+    result = invoke("run", str(article), "--out", str(tmp_path / "second"), *remote(server))
+    assert result.code == 0, result.err
+    assert "are damaged" in result.err and "building them again" in result.err
+    first, second = ((tmp_path / d / "events.jsonl").read_bytes() for d in ("first", "second"))
+    assert first == second
+    assert "remembered events files: 1" in invoke("cache", "stats").out
+    cleared = invoke("cache", "clear")
+    assert cleared.code == 0 and "removed 1 remembered events files" in cleared.out
+    assert list((fresh_cache / "events").iterdir()) == []
