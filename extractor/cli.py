@@ -19,7 +19,6 @@ from extractor.errors import ExtractorError, InputError
 
 if TYPE_CHECKING:  # the library is imported by the commands that use it: `extractor --help` stays fast
     from extractor.batch import BatchReport
-    from extractor.dataset.remember import EventsMemo
     from extractor.llm.cache import ResponseCache
     from extractor.pipeline import FinishedArticle
     from extractor.runner import StopFlag
@@ -259,28 +258,31 @@ def _response_cache() -> ResponseCache:
     return ResponseCache(settings.cache_dir / "responses", settings.cache_max_bytes)
 
 
-def _events_memo() -> EventsMemo:
-    from extractor.dataset.remember import EVENTS_MEMO_DIR, EventsMemo
+def _events_memo_dir() -> Path:
+    from extractor.dataset.remember import EVENTS_MEMO_DIR
 
-    return EventsMemo(_settings().cache_dir / EVENTS_MEMO_DIR, code="")  # listing and clearing need no key
+    return _settings().cache_dir / EVENTS_MEMO_DIR
 
 
 @cache_app.command("stats")
 def cache_stats() -> None:
+    from extractor.dataset.remember import remembered_files
+
     cache = _response_cache()
     for key, value in cache.stats().items():
         out.print(f"{key}: {value}")
     cache.close()
-    out.print(f"remembered events files: {_events_memo().count()}")
+    out.print(f"remembered events files: {len(remembered_files(_events_memo_dir()))}")
 
 
 @cache_app.command("clear")
 def cache_clear() -> None:
+    from extractor.dataset.remember import forget_all
     from extractor.llm.cache import clear_directory
 
     removed = clear_directory(_settings().cache_dir / "responses")
     out.print(f"removed {removed} entries" if removed >= 0 else "removed the damaged cache")
-    out.print(f"removed {_events_memo().clear()} remembered events files")
+    out.print(f"removed {forget_all(_events_memo_dir())} remembered events files")
 
 
 @local_app.command("start")

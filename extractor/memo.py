@@ -27,6 +27,7 @@ import dataclasses
 import hashlib
 import importlib.metadata
 import json
+import sys
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -159,8 +160,11 @@ def _prompt(template: Any, model: type) -> dict[str, Any]:
 
 
 # Libraries whose upgrade can change an article or its records: reading pages (trafilatura, lxml), dates,
-# fuzzy matching, country codes, and the JSON the records are written as.
-RECORD_LIBRARIES = ("trafilatura", "lxml", "dateparser", "rapidfuzz", "pycountry", "pydantic", "pydantic-core")
+# fuzzy matching, country codes, the JSON the records are written as, and the YAML of the packaged data.
+# Python's own version is in the hash too: its Unicode tables decide name normalisation and case folding.
+RECORD_LIBRARIES = (
+    "trafilatura", "lxml", "dateparser", "rapidfuzz", "pycountry", "pydantic", "pydantic-core", "PyYAML",
+)  # fmt: skip
 # Code that reads a run's finished files and never makes an article's records (events, tables, the review page):
 # changing it must not throw away every remembered article. Nothing outside it imports it but the CLI and the
 # batch's events step, which runs after the records are written (tested).
@@ -170,7 +174,7 @@ AFTER_RECORDS = ("extractor/dataset",)
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A hash of every file of the installed `extractor` and `schemas` packages (code, data, prompts) but those
-    under `AFTER_RECORDS`, and of the versions of `RECORD_LIBRARIES`."""
+    under `AFTER_RECORDS`, and of the versions of `RECORD_LIBRARIES` and Python."""
     return _package_fingerprint(AFTER_RECORDS)
 
 
@@ -190,6 +194,7 @@ def _package_fingerprint(left_out: tuple[str, ...]) -> str:
                 digest.update(path.read_bytes())
     for name in RECORD_LIBRARIES:
         digest.update(f"{name}=={_version(name)}\0".encode())
+    digest.update(f"python=={sys.version_info.major}.{sys.version_info.minor}\0".encode())
     return digest.hexdigest()
 
 

@@ -18,6 +18,7 @@ from tests.fakes.openai_server import FakeOpenAIServer
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 ONE_ARTICLE = sorted(CORPUS.glob("*.txt"))[:1]
+ANOTHER_ARTICLE = sorted(CORPUS.glob("*.txt"))[1:2]
 
 
 def _settings(server: FakeOpenAIServer, tmp_path: Path) -> Settings:
@@ -70,6 +71,7 @@ def test_an_uncached_run_neither_reads_nor_keeps_events(tmp_path: Path, monkeypa
     with FakeOpenAIServer() as server:
         run_corpus(ONE_ARTICLE, tmp_path / "cached", _settings(server, tmp_path))
         uncached = replace(_settings(server, tmp_path), use_cache=False)
-        run_corpus(ONE_ARTICLE, tmp_path / "uncached", uncached)
-    assert built == [tmp_path / "cached", tmp_path / "uncached"]
+        run_corpus(ONE_ARTICLE, tmp_path / "uncached", uncached)  # the same records: reads nothing
+        run_corpus(ANOTHER_ARTICLE, tmp_path / "another", uncached)  # other records: keeps nothing
+    assert built == [tmp_path / "cached", tmp_path / "uncached", tmp_path / "another"]
     assert len(list((tmp_path / "c" / "events").iterdir())) == 1  # the cached run's only

@@ -12,6 +12,7 @@ A damaged or unreadable file is a miss; the memo is only ever an optimisation.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -30,9 +31,10 @@ log = logging.getLogger(__name__)
 KEY_VERSION = "events-memo:v1"
 EVENTS_MEMO_DIR = "events"  # under the cache directory, beside the response cache
 KEEP = 8
-RECORDS_FILES = ("meetings.jsonl", "statements.jsonl", "positions.jsonl")
+ARTICLES_FILE = "articles.jsonl"  # of which only each row's id and date are read (keyed by them alone)
+RECORDS_FILES = ("meetings.jsonl", "statements.jsonl", "positions.jsonl")  # read whole (keyed by their bytes)
 SUFFIX = ".jsonl.zst"
-_CHUNK = 1 << 16  # compressed bytes read at a time: about ten times as many come out
+_CHUNK = 1 << 14  # compressed bytes decoded at a time: what comes out is this times the ratio (10 to 30)
 
 
 class EventsMemo:
@@ -47,7 +49,7 @@ class EventsMemo:
         articles.jsonl: its usage and cost differ between a cold run and a warm one); None: a file is missing."""
         digest = hashlib.sha256(f"{KEY_VERSION}\0{self._code}\0".encode())
         try:
-            digest.update(_article_dates_digest(out_dir / "articles.jsonl"))
+            digest.update(_article_dates_digest(out_dir / ARTICLES_FILE))
             for name in RECORDS_FILES:
                 with (out_dir / name).open("rb") as handle:
                     digest.update(f"{name}\0".encode() + hashlib.file_digest(handle, "sha256").digest())
@@ -57,50 +59,60 @@ class EventsMemo:
 
     def restore(self, key: str, out_dir: Path) -> Path | None:
         """events.jsonl written into `out_dir` (atomically) from the memo; None on a miss."""
-        stored = self._path(key)
+        stored = self.directory / f"{key}{SUFFIX}"
         if not stored.is_file():
             return None
         target = out_dir / EVENTS_FILE
         try:
             _atomic(target, lambda out: _decompress(stored, out))
-            os.utime(stored)  # recently used: kept longest
         except zstandard.ZstdError as exc:
             log.warning("remembered events %s… are damaged (%s): building them again", key[:12], exc)
             stored.unlink(missing_ok=True)
             return None
-        except OSError as exc:
-            log.warning("remembered events %s… unreadable (%s): building them again", key[:12], exc.strerror or exc)
+        except OSError as exc:  # reading the memo or writing the output: the build that follows tells which
+            log.warning("could not copy remembered events %s… (%s): building them again", key[:12], _why(exc))
             return None
+        with contextlib.suppress(OSError):  # a shared or read-only cache: the copy stands, only its age is off
+            os.utime(stored)  # recently used: kept longest
         return target
 
     def store(self, key: str, events: Path) -> None:
+        """Keep `events` (a finished events.jsonl) under `key`; then only the KEEP most recently used."""
         try:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            _atomic(self._path(key), lambda out: _compress(events, out))
-            self._forget_oldest()
+            os.chmod(self.directory, 0o700)
+            _atomic(self.directory / f"{key}{SUFFIX}", lambda out: _compress(events, out))
         except OSError as exc:
-            log.warning("could not remember events.jsonl in %s (%s)", self.directory, exc.strerror or exc)
+            log.warning("could not remember events.jsonl in %s (%s)", self.directory, _why(exc))
+            return
+        _forget_oldest(self.directory)
 
-    def count(self) -> int:
-        return len(self._stored())
 
-    def clear(self) -> int:
-        """Forget every remembered events file; how many there were."""
-        paths = self._stored()
-        for path in paths:
-            path.unlink(missing_ok=True)
-        return len(paths)
+def remembered_files(directory: Path) -> list[Path]:
+    """The events files kept in `directory` (none when it does not exist)."""
+    return sorted(directory.glob(f"*{SUFFIX}")) if directory.is_dir() else []
 
-    def _path(self, key: str) -> Path:
-        return self.directory / f"{key}{SUFFIX}"
 
-    def _stored(self) -> list[Path]:
-        return sorted(self.directory.glob(f"*{SUFFIX}")) if self.directory.is_dir() else []
+def forget_all(directory: Path) -> int:
+    """Delete every events file kept in `directory`, and what a stopped store left; how many files were kept."""
+    kept = remembered_files(directory)
+    leftovers = sorted(directory.glob(f".*{SUFFIX}.*.tmp")) if directory.is_dir() else []
+    for path in kept + leftovers:
+        path.unlink(missing_ok=True)
+    return len(kept)
 
-    def _forget_oldest(self) -> None:
-        by_use = sorted(self._stored(), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for path in by_use[KEEP:]:
-            path.unlink(missing_ok=True)
+
+def _forget_oldest(directory: Path) -> None:
+    used: list[tuple[int, Path]] = []
+    for path in remembered_files(directory):
+        with contextlib.suppress(FileNotFoundError):  # another run may have let it go meanwhile
+            used.append((path.stat().st_mtime_ns, path))
+    for _, path in sorted(used, reverse=True)[KEEP:]:
+        path.unlink(missing_ok=True)
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 def write_events_remembered(out_dir: Path, memo: EventsMemo | None, build: Callable[[Path], Path]) -> tuple[Path, bool]:
@@ -118,7 +130,8 @@ def write_events_remembered(out_dir: Path, memo: EventsMemo | None, build: Calla
 
 
 def _article_dates_digest(path: Path) -> bytes:
-    """Each article row's id and publication date, in order, as the events step reads them."""
+    """Each article row's id and publication date, in order, as written (the events step reads no other field;
+    the raw values, which are finer than what it makes of them: a difference can only cost a miss)."""
     digest = hashlib.sha256()
     with path.open(encoding="utf-8", newline="\n") as lines:
         for line in lines:

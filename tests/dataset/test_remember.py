@@ -13,7 +13,14 @@ from pydantic import BaseModel
 
 from extractor.dataset import remember
 from extractor.dataset.load import iter_jsonl
-from extractor.dataset.remember import EventsMemo, write_events_remembered
+from extractor.dataset.remember import (
+    ARTICLES_FILE,
+    RECORDS_FILES,
+    EventsMemo,
+    forget_all,
+    remembered_files,
+    write_events_remembered,
+)
 from extractor.dataset.write import write_events_from_files
 from extractor.errors import InputError
 from schemas import Event, MeetingStatus, Stance
@@ -26,11 +33,11 @@ def _write(path: Path, rows: Sequence[BaseModel]) -> None:
     path.write_text("".join(row.model_dump_json() + "\n" for row in rows), encoding="utf-8")
 
 
-def _output(out_dir: Path, published: str = "2030-03-05") -> Path:
+def _output(out_dir: Path, published: str = "2030-03-05", ids: Sequence[str] = ("a1", "a2", "a3")) -> Path:
     """A small run's four files: two reports of one meeting, a meeting anticipated, a statement, a position."""
     out_dir.mkdir(parents=True)
     said = "Alice Smith urged Bruno Keller to cut tariffs."
-    _write(out_dir / "articles.jsonl", [article(a, published) for a in ("a1", "a2", "a3")])
+    _write(out_dir / "articles.jsonl", [article(a, published) for a in ids])
     _write(out_dir / "meetings.jsonl", [
         meeting("a1:s0:meeting:0", ["Alice Smith", "Bruno Keller"], "2030-03-04"),
         meeting("a2:s0:meeting:0", ["Bruno Keller", "Alice Smith"], "2030-03-04"),
@@ -63,7 +70,7 @@ def first(tmp_path: Path, memo: EventsMemo) -> Path:
     """A run whose events were built and remembered."""
     out = _output(tmp_path / "first")
     path, reused = write_events_remembered(out, memo, write_events_from_files)
-    assert not reused and memo.count() == 1
+    assert not reused and len(remembered_files(memo.directory)) == 1
     return path
 
 
@@ -89,6 +96,28 @@ def test_only_the_ids_and_dates_of_articles_count(tmp_path: Path, memo: EventsMe
     assert build.calls == 1
 
 
+@pytest.mark.parametrize("ids", [("a1", "a2", "a4"), ("a2", "a1", "a3")], ids=["an id changed", "reordered"])
+def test_other_article_ids_or_order_rebuild(tmp_path: Path, memo: EventsMemo, first: Path, ids: tuple[str]) -> None:
+    build = _Builds()  # the same dates: what changes is which record gets which date, and the article order
+    assert not write_events_remembered(_output(tmp_path / "other", ids=ids), memo, build)[1]
+    assert build.calls == 1
+
+
+def test_the_key_reads_every_file_the_events_step_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = _output(tmp_path / "out")
+    opened: list[str] = []
+    real_open = Path.open
+
+    def spy(self: Path, *args: object, **kwargs: object) -> object:
+        if self.parent == out:
+            opened.append(self.name)
+        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", spy)
+    write_events_from_files(out)
+    assert set(opened) == {ARTICLES_FILE, *RECORDS_FILES}  # a file read by the step but not keyed: stale reuse
+
+
 @pytest.mark.parametrize("name", ["meetings.jsonl", "statements.jsonl", "positions.jsonl"])
 def test_any_change_to_a_records_file_rebuilds(tmp_path: Path, memo: EventsMemo, first: Path, name: str) -> None:
     changed = _output(tmp_path / "changed")
@@ -96,7 +125,7 @@ def test_any_change_to_a_records_file_rebuilds(tmp_path: Path, memo: EventsMemo,
         rows.write("\n")  # even a blank line: the key is the bytes, not a reading of them
     build = _Builds()
     assert write_events_remembered(changed, memo, build) == (changed / "events.jsonl", False)
-    assert build.calls == 1 and memo.count() == 2
+    assert build.calls == 1 and len(remembered_files(memo.directory)) == 2
 
 
 def test_other_code_rebuilds(tmp_path: Path, memo: EventsMemo, first: Path) -> None:
@@ -124,6 +153,8 @@ def test_a_damaged_file_is_a_miss_rebuilt_and_replaced(
         path, reused = write_events_remembered(_output(tmp_path / "second"), memo, build)
     assert not reused and build.calls == 1 and "damaged" in caplog.text
     assert path.read_bytes() == first.read_bytes()
+    assert sorted(p.name for p in path.parent.iterdir()) == [  # nothing torn or temporary left
+        "articles.jsonl", "events.jsonl", "meetings.jsonl", "positions.jsonl", "statements.jsonl"]  # fmt: skip
     assert write_events_remembered(_output(tmp_path / "third"), memo, _Builds())[1]  # remembered again, whole
 
 
@@ -151,7 +182,7 @@ def test_without_a_memo_or_with_a_file_missing_the_events_are_built(tmp_path: Pa
     (out / "articles.jsonl").unlink()
     with pytest.raises(InputError, match=r"articles\.jsonl: no such file"):
         write_events_remembered(out, memo, build)  # the events step's own message
-    assert build.calls == 2 and memo.count() == 0
+    assert build.calls == 2 and len(remembered_files(memo.directory)) == 0
 
 
 def test_an_unwritable_memo_directory_is_warned_about_not_fatal(
@@ -164,8 +195,36 @@ def test_an_unwritable_memo_directory_is_warned_about_not_fatal(
     assert path.is_file() and not reused and "could not remember events.jsonl" in caplog.text
 
 
-def test_clear_forgets_every_file(tmp_path: Path, memo: EventsMemo, first: Path) -> None:
+def test_forget_all_deletes_every_file_and_what_a_stopped_store_left(
+    tmp_path: Path, memo: EventsMemo, first: Path
+) -> None:
     shutil.copy(next(memo.directory.iterdir()), memo.directory / f"{'0' * 64}{remember.SUFFIX}")
-    assert memo.count() == 2
-    assert memo.clear() == 2 and memo.count() == 0
+    (memo.directory / f".{'1' * 64}{remember.SUFFIX}.x7k2.tmp").write_bytes(b"killed mid-write")
+    assert len(remembered_files(memo.directory)) == 2
+    assert forget_all(memo.directory) == 2 and list(memo.directory.iterdir()) == []
     assert not write_events_remembered(_output(tmp_path / "second"), memo, _Builds())[1]
+    assert forget_all(tmp_path / "never-made") == 0
+
+
+def test_a_restore_stands_when_the_file_age_cannot_be_set(
+    tmp_path: Path, memo: EventsMemo, first: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(path: object, *args: object, **kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(remember.os, "utime", refuse)  # a cache shared read-only
+    build = _Builds()
+    assert write_events_remembered(_output(tmp_path / "second"), memo, build)[1] and build.calls == 0
+
+
+def test_a_file_let_go_by_another_run_meanwhile_does_not_stop_eviction(
+    tmp_path: Path, memo: EventsMemo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(remember, "KEEP", 1)
+    ghost = memo.directory / f"{'0' * 64}{remember.SUFFIX}"
+    listed = remember.remembered_files
+    monkeypatch.setattr(remember, "remembered_files", lambda directory: [ghost, *listed(directory)])
+    for day in (1, 2):
+        write_events_remembered(_output(tmp_path / f"run{day}", published=f"2030-03-0{day}"), memo,
+                                write_events_from_files)  # fmt: skip
+    assert [p.name for p in listed(memo.directory)] == [f"{memo.key(tmp_path / 'run2')}{remember.SUFFIX}"]
