@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from pydantic import BaseModel
 
@@ -30,11 +31,15 @@ def write_atomic(path: Path, content: str) -> None:
 
 def write_atomic_parts(path: Path, parts: Iterable[str]) -> None:
     """`parts` written one after another (e.g. lines from a generator), then the file replaced at once."""
+    write_atomic_with(path, lambda handle: handle.writelines(part.encode("utf-8") for part in parts))
+
+
+def write_atomic_with(path: Path, fill: Callable[[BinaryIO], None]) -> None:
+    """What `fill` writes into a temporary file next to `path` (then fsynced), which replaces `path` at once."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            for part in parts:
-                handle.write(part)
+        with os.fdopen(fd, "wb") as handle:
+            fill(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -17,7 +17,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -25,6 +24,7 @@ from typing import BinaryIO
 import zstandard
 
 from extractor.dataset.load import EVENTS_FILE
+from extractor.output import write_atomic_with
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class EventsMemo:
             return None
         target = out_dir / EVENTS_FILE
         try:
-            _atomic(target, lambda out: _decompress(stored, out))
+            write_atomic_with(target, lambda out: _decompress(stored, out))
         except zstandard.ZstdError as exc:
             log.warning("remembered events %s… are damaged (%s): building them again", key[:12], exc)
             stored.unlink(missing_ok=True)
@@ -81,7 +81,7 @@ class EventsMemo:
         try:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(self.directory, 0o700)
-            _atomic(self.directory / f"{key}{SUFFIX}", lambda out: _compress(events, out))
+            write_atomic_with(self.directory / f"{key}{SUFFIX}", lambda out: _compress(events, out))
         except OSError as exc:
             log.warning("could not remember events.jsonl in %s (%s)", self.directory, _why(exc))
             return
@@ -156,17 +156,3 @@ def _decompress(source: Path, out: BinaryIO) -> None:
             out.write(inflate.decompress(chunk))
     if not inflate.eof:  # a stream cut short decodes without an error: only a finished frame has been checked
         raise zstandard.ZstdError("the file ends before its zstd frame does")
-
-
-def _atomic(target: Path, fill: Callable[[BinaryIO], None]) -> None:
-    """`target` replaced at once by what `fill` writes into a temporary file next to it (fsynced)."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            fill(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
