@@ -24,6 +24,8 @@ from typing import BinaryIO
 import zstandard
 
 from extractor.dataset.load import EVENTS_FILE
+from extractor.dataset.write import article_dates
+from extractor.errors import InputError
 from extractor.output import write_atomic_with
 
 log = logging.getLogger(__name__)
@@ -53,8 +55,8 @@ class EventsMemo:
             for name in RECORDS_FILES:
                 with (out_dir / name).open("rb") as handle:
                     digest.update(f"{name}\0".encode() + hashlib.file_digest(handle, "sha256").digest())
-        except OSError:
-            return None  # the events step says which, in its own words
+        except (OSError, InputError):
+            return None  # a file missing or unreadable: the events step says which, in its own words
         return digest.hexdigest()
 
     def restore(self, key: str, out_dir: Path) -> Path | None:
@@ -130,17 +132,10 @@ def write_events_remembered(out_dir: Path, memo: EventsMemo | None, build: Calla
 
 
 def _article_dates_digest(path: Path) -> bytes:
-    """Each article row's id and publication date, in order, as written (the events step reads no other field;
-    the raw values, which are finer than what it makes of them: a difference can only cost a miss)."""
+    """Each article's id and publication date, in order, as the events step reads them (`write.article_dates`)."""
     digest = hashlib.sha256()
-    with path.open(encoding="utf-8", newline="\n") as lines:
-        for line in lines:
-            try:
-                row = json.loads(line)
-                fields = [row.get("id"), row.get("published")]
-            except (ValueError, AttributeError):
-                fields = [line]  # the step itself reports it; the key need only differ
-            digest.update(json.dumps(fields).encode() + b"\n")
+    for article_id, published in article_dates(path):
+        digest.update(json.dumps([article_id, published.isoformat() if published else None]).encode() + b"\n")
     return digest.digest()
 
 

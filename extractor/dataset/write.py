@@ -49,7 +49,7 @@ def write_events_from_files(out_dir: Path) -> Path:
     groups still open and one article's statements, whatever the corpus's size. Same bytes as `events_of`
     on the loaded files.
     """
-    articles = _article_dates(out_dir / "articles.jsonl")
+    articles = article_dates(out_dir / "articles.jsonl")
     with (
         tempfile.TemporaryDirectory(dir=out_dir, prefix=".events-") as scratch,
         EventStore(Path(scratch) / "events.sqlite") as store,
@@ -65,7 +65,7 @@ def write_events_from_files(out_dir: Path) -> Path:
         return write_event_file(out_dir, events)
 
 
-def _article_dates(path: Path) -> Iterator[tuple[str, dt.date | None]]:
+def article_dates(path: Path) -> Iterator[tuple[str, dt.date | None]]:
     """Each article's id and publication date in run order, from articles.jsonl (read as plain JSON)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file; run `extractor run … --out {path.parent}` first")
